@@ -1,0 +1,3 @@
+import { serviceProbeSuite } from '@cw-hudu-sync/testing';
+
+serviceProbeSuite('link');

@@ -1,0 +1,7 @@
+// The whole suite in one Jest run (what tools/test uses, so one summary counts every project).
+// Each project keeps its own jest.config.js for `nx test <project>`.
+const { globSync } = require('node:fs');
+
+module.exports = {
+  projects: globSync('{apps,libs,tools}/**/jest.config.js', { exclude: (p) => p.includes('node_modules') }).sort(),
+};

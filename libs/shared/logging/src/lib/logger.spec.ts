@@ -1,0 +1,48 @@
+import { Writable } from 'node:stream';
+import { createLogger, SECRET_KEYS } from './logger';
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const raw: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      raw.push(chunk.toString());
+      lines.push(JSON.parse(chunk.toString()));
+      done();
+    },
+  });
+  return { lines, raw, destination };
+}
+
+describe('createLogger', () => {
+  it('writes JSON lines with service, level label and ISO time', () => {
+    const { lines, destination } = capture();
+    createLogger({ service: 'fetcher', destination }).info({ integrationId: 'i-1' }, 'hello');
+    expect(lines[0]).toMatchObject({ service: 'fetcher', level: 'info', msg: 'hello', integrationId: 'i-1' });
+    expect(typeof lines[0]?.['time']).toBe('string');
+  });
+
+  it.each(SECRET_KEYS.map((k) => [k]))('redacts %s at any depth up to three levels', (key) => {
+    const { raw, destination } = capture();
+    const logger = createLogger({ service: 't', destination });
+    const secret = `s3cr3t-${key}-value`;
+    logger.info({ [key]: secret });
+    logger.info({ integration: { [key]: secret } });
+    logger.info({ req: { headers: { [key]: secret } } });
+    logger.info({ a: { b: { c: { [key]: secret } } } });
+    expect(raw.join('')).not.toContain(secret);
+    expect(raw.join('')).toContain('[redacted]');
+  });
+
+  it('keeps non-secret fields intact', () => {
+    const { lines, destination } = capture();
+    createLogger({ service: 't', destination }).info({ manage: { site: 'na.example.com', privateKey: 'x' } });
+    expect(lines[0]?.['manage']).toEqual({ site: 'na.example.com', privateKey: '[redacted]' });
+  });
+
+  it('serialises errors with message and stack', () => {
+    const { lines, destination } = capture();
+    createLogger({ service: 't', destination }).error({ err: new Error('boom') }, 'failed');
+    expect(lines[0]?.['err']).toMatchObject({ type: 'Error', message: 'boom' });
+  });
+});

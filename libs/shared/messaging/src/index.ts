@@ -1,0 +1,17 @@
+export {
+  EventConsumer,
+  type EventConsumerSettings,
+  type EventHandler,
+  type MessageContext,
+} from './lib/consumer';
+export { backoffDelay, PermanentFailure, reasonOf, RetryLater, type BackoffSettings } from './lib/failures';
+export {
+  createKafka,
+  createKafkaProbe,
+  ensureTopics,
+  withTimeout,
+  type KafkaSettings,
+  type TopicSpec,
+} from './lib/kafka';
+export { EventPublisher, type DeadLetter } from './lib/publisher';
+export { productTopics, topicName } from './lib/topology';

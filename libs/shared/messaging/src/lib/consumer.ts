@@ -1,0 +1,197 @@
+import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
+import { type Envelope, decodeEvent, InvalidEventError } from '@cw-hudu-sync/contracts';
+import type { Logger } from '@cw-hudu-sync/logging';
+import { backoffDelay, type BackoffSettings, PermanentFailure, reasonOf, RetryLater } from './failures';
+import type { EventPublisher } from './publisher';
+import { topicName } from './topology';
+
+export interface MessageContext {
+  topic: string;
+  partition: number;
+  offset: string;
+  headers: IHeaders;
+  /** 1 on first delivery to the handler in this process; grows with each in-process retry. */
+  attempt: number;
+  logger: Logger;
+}
+
+export type EventHandler = (event: Envelope, context: MessageContext) => Promise<void>;
+
+export interface EventConsumerSettings {
+  kafka: Kafka;
+  groupId: string;
+  /** Base topic names (from TOPICS); the namespace, if any, is added here. */
+  topics: string[];
+  namespace?: string;
+  handler: EventHandler;
+  /** Where unprocessable messages go; also used to know the dead-letter topic. */
+  publisher: EventPublisher;
+  logger: Logger;
+  /** Attempts before a transient failure is dead-lettered. */
+  maxAttempts?: number;
+  backoff?: BackoffSettings;
+  fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+}
+
+/**
+ * At-least-once event consumer:
+ * - each message is decoded and validated; an invalid one goes to the dead-letter topic with the reason;
+ * - the handler runs; on success the offset is committed (manual commits only, never before success);
+ * - a transient failure is retried in place with backoff (honouring RetryLater hints), keeping order;
+ *   after `maxAttempts`, or at once for a PermanentFailure, the message is dead-lettered and committed;
+ * - a crash at any point leaves the offset uncommitted, so the message is delivered again: handlers
+ *   must be idempotent;
+ * - stop() lets the message in hand finish and commit (while the consumer still runs: KafkaJS ignores
+ *   commits once stopping), abandons pending retry waits without committing, then leaves the group.
+ *   Nothing is lost; at worst the message in retry is delivered again.
+ */
+export class EventConsumer {
+  private readonly consumer: Consumer;
+  private readonly maxAttempts: number;
+  private readonly backoff: BackoffSettings;
+  private stopping = false;
+  private joined = false;
+  private crashed: string | undefined;
+  private readonly wakeUps = new Set<() => void>();
+  private inFlight: Promise<void> | undefined;
+
+  constructor(private readonly settings: EventConsumerSettings) {
+    this.maxAttempts = settings.maxAttempts ?? 5;
+    this.backoff = settings.backoff ?? { initialMs: 250, maxMs: 30_000 };
+    this.consumer = settings.kafka.consumer({
+      groupId: settings.groupId,
+      sessionTimeout: settings.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10 },
+    });
+    const { events } = this.consumer;
+    this.consumer.on(events.GROUP_JOIN, () => {
+      this.joined = true;
+      this.crashed = undefined;
+    });
+    this.consumer.on(events.STOP, () => (this.joined = false));
+    this.consumer.on(events.DISCONNECT, () => (this.joined = false));
+    this.consumer.on(events.CRASH, (e) => {
+      this.joined = false;
+      this.crashed = reasonOf(e.payload.error);
+      settings.logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+    });
+  }
+
+  /** True once the consumer has joined its group and has not crashed or stopped since. */
+  isHealthy(): boolean {
+    return this.joined && !this.crashed && !this.stopping;
+  }
+
+  healthDetail(): string {
+    if (this.stopping) return 'stopping';
+    if (this.crashed) return `crashed: ${this.crashed}`;
+    return this.joined ? 'joined' : 'not joined';
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: this.settings.topics.map((t) => topicName(t, this.settings.namespace)),
+      fromBeginning: this.settings.fromBeginning ?? true,
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: 1,
+      eachMessage: (payload) => {
+        const work = this.process(payload);
+        this.inFlight = work.catch(() => undefined);
+        return work;
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const wake of this.wakeUps) wake();
+    await this.inFlight;
+    await this.consumer.disconnect();
+  }
+
+  private async process({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+    // Stopping: leave this message uncommitted; the next member of the group gets it.
+    if (this.stopping) return;
+    const base = { topic, partition, offset: message.offset };
+    const logger = this.settings.logger.child(base);
+    let event: Envelope;
+    try {
+      event = decodeEvent(message.value);
+    } catch (error) {
+      const reason = error instanceof InvalidEventError ? error.message : reasonOf(error);
+      await this.deadLetter({ topic, partition, message }, reason, 0);
+      await this.commit(topic, partition, message.offset);
+      return;
+    }
+
+    for (let attempt = 1; ; attempt++) {
+      if (this.stopping && attempt > 1)
+        throw new Error('consumer stopping: leaving message uncommitted for redelivery');
+      try {
+        await this.settings.handler(event, { ...base, headers: message.headers ?? {}, attempt, logger });
+        await this.commit(topic, partition, message.offset);
+        return;
+      } catch (error) {
+        const permanent = error instanceof PermanentFailure || error instanceof InvalidEventError;
+        if (permanent || attempt >= this.maxAttempts) {
+          const reason = `${permanent ? 'rejected' : `failed after ${attempt} attempts`}: ${reasonOf(error)}`;
+          await this.deadLetter({ topic, partition, message }, reason, attempt);
+          await this.commit(topic, partition, message.offset);
+          return;
+        }
+        const hint = error instanceof RetryLater ? error.retryAfterMs : undefined;
+        const delay = backoffDelay(attempt, this.backoff, hint);
+        logger.warn(
+          { err: error, attempt, delayMs: delay, eventId: event.eventId },
+          'handler failed; retrying',
+        );
+        await this.sleep(delay, heartbeat);
+      }
+    }
+  }
+
+  private async deadLetter(
+    { topic, partition, message }: Pick<EachMessagePayload, 'topic' | 'partition' | 'message'>,
+    reason: string,
+    attempts: number,
+  ) {
+    await this.settings.publisher.deadLetter({
+      value: message.value,
+      key: message.key,
+      headers: message.headers ?? {},
+      reason,
+      topic,
+      partition,
+      offset: message.offset,
+      consumerGroup: this.settings.groupId,
+      attempts,
+    });
+  }
+
+  private async commit(topic: string, partition: number, offset: string): Promise<void> {
+    await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+  }
+
+  /** Waits, heart-beating so the group does not evict us, and wakes early when stopping. */
+  private async sleep(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+    const until = Date.now() + ms;
+    while (!this.stopping && Date.now() < until) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.min(1_000, until - Date.now()));
+        const wake = () => done();
+        this.wakeUps.add(wake);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+      }).finally(() => this.wakeUps.clear());
+      await heartbeat().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import type { Kafka, Producer, IHeaders } from 'kafkajs';
+import { type Envelope, encodeEvent, HEADERS, TOPICS, topicOf, validateEvent } from '@cw-hudu-sync/contracts';
+import { topicName } from './topology';
+import type { Logger } from '@cw-hudu-sync/logging';
+
+export interface DeadLetter {
+  /** The original message bytes, kept as they were so the message can be replayed. */
+  value: Buffer | null;
+  key: Buffer | string | null;
+  headers: IHeaders;
+  reason: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  consumerGroup: string;
+  attempts: number;
+}
+
+/**
+ * Publishes validated events. Every send waits for all in-sync replicas (acks = -1). Events are keyed
+ * by integration id, so one integration's events keep their order within a topic.
+ */
+export class EventPublisher {
+  private readonly producer: Producer;
+  private connected = false;
+
+  private readonly namespace: string | undefined;
+
+  /**
+   * @param options.namespace prefixes every topic name (`<namespace>.<topic>`), so several environments
+   *   (or test runs) can share one cluster without seeing each other's events.
+   */
+  constructor(
+    kafka: Kafka,
+    private readonly logger: Logger,
+    options: { namespace?: string } = {},
+  ) {
+    this.namespace = options.namespace;
+    // One request in flight per broker keeps per-key order even when KafkaJS retries a send.
+    this.producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
+    this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  async disconnect(): Promise<void> {
+    await this.producer.disconnect();
+    this.connected = false;
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Validates each event against its contract, then sends them in one batch per call. */
+  async publish(events: Envelope | Envelope[]): Promise<void> {
+    const list = Array.isArray(events) ? events : [events];
+    if (list.length === 0) return;
+    const byTopic = new Map<string, { key: string; value: Buffer; headers: IHeaders }[]>();
+    for (const candidate of list) {
+      const event = validateEvent(candidate);
+      const topic = topicName(topicOf(event), this.namespace);
+      const messages = byTopic.get(topic) ?? [];
+      messages.push({
+        key: event.integrationId,
+        value: encodeEvent(event),
+        headers: {
+          [HEADERS.eventType]: event.type,
+          [HEADERS.eventId]: event.eventId,
+          [HEADERS.schemaVersion]: String(event.schemaVersion),
+          [HEADERS.integrationId]: event.integrationId,
+        },
+      });
+      byTopic.set(topic, messages);
+    }
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
+
+  /** Sends an unprocessable message to the dead-letter topic with the reason and its origin in headers. */
+  async deadLetter(letter: DeadLetter): Promise<void> {
+    await this.producer.send({
+      topic: topicName(TOPICS.deadLetter, this.namespace),
+      acks: -1,
+      messages: [
+        {
+          key: letter.key,
+          value: letter.value,
+          headers: {
+            ...letter.headers,
+            [HEADERS.dlqReason]: letter.reason,
+            [HEADERS.dlqOriginalTopic]: letter.topic,
+            [HEADERS.dlqOriginalPartition]: String(letter.partition),
+            [HEADERS.dlqOriginalOffset]: letter.offset,
+            [HEADERS.dlqConsumerGroup]: letter.consumerGroup,
+            [HEADERS.dlqAttempts]: String(letter.attempts),
+            [HEADERS.dlqFailedAt]: new Date().toISOString(),
+          },
+        },
+      ],
+    });
+    this.logger.warn(
+      { topic: letter.topic, partition: letter.partition, offset: letter.offset, reason: letter.reason },
+      'message dead-lettered',
+    );
+  }
+}

@@ -1,0 +1,8 @@
+export {
+  connectDatabase,
+  DatabaseUnavailableError,
+  describeMongoUrl,
+  isDuplicateKeyError,
+  pingDatabase,
+  type DatabaseSettings,
+} from './lib/database';

@@ -1,0 +1,100 @@
+import { Schema, type Connection } from 'mongoose';
+import { isolatedMongoUrl, TcpProxy, testLogger, waitFor } from '@cw-hudu-sync/testing';
+import { connectDatabase, DatabaseUnavailableError, isDuplicateKeyError, pingDatabase } from './database';
+
+const logger = testLogger('persistence-test');
+
+interface RecordLink {
+  integrationId: string;
+  manageId: number;
+  huduId: number;
+  lastPushedHash?: string;
+}
+
+const recordLinkSchema = new Schema<RecordLink>({
+  integrationId: { type: String, required: true },
+  manageId: { type: Number, required: true },
+  huduId: { type: Number, required: true },
+  lastPushedHash: String,
+});
+recordLinkSchema.index({ integrationId: 1, manageId: 1 }, { unique: true });
+
+describe('persistence against the real MongoDB-protocol server', () => {
+  let db: Connection;
+  beforeAll(async () => {
+    db = await connectDatabase({ url: isolatedMongoUrl('persist'), logger });
+  });
+  afterAll(async () => {
+    await db.dropDatabase().catch(() => undefined);
+    await db.close();
+  });
+
+  it('round-trips a document and rejects a duplicate through the unique index', async () => {
+    const Links = db.model('RecordLink', recordLinkSchema);
+    await Links.init(); // builds the indexes
+    await Links.create({ integrationId: 'acme', manageId: 7, huduId: 70, lastPushedHash: 'abc' });
+    const found = await Links.findOne({ integrationId: 'acme', manageId: 7 }).lean();
+    expect(found).toMatchObject({ huduId: 70, lastPushedHash: 'abc' });
+
+    const duplicate = await Links.create({ integrationId: 'acme', manageId: 7, huduId: 71 }).catch(
+      (e: unknown) => e,
+    );
+    expect(isDuplicateKeyError(duplicate)).toBe(true);
+    expect(await Links.countDocuments({ integrationId: 'acme' })).toBe(1);
+  });
+
+  it('supports the single-document atomic upsert the services rely on (no transactions)', async () => {
+    const Links = db.model('RecordLink', recordLinkSchema);
+    const first = await Links.findOneAndUpdate(
+      { integrationId: 'acme', manageId: 8 },
+      { $setOnInsert: { huduId: 80 }, $set: { lastPushedHash: 'h1' } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean();
+    const second = await Links.findOneAndUpdate(
+      { integrationId: 'acme', manageId: 8 },
+      { $setOnInsert: { huduId: 99 }, $set: { lastPushedHash: 'h2' } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean();
+    expect(first).toMatchObject({ huduId: 80, lastPushedHash: 'h1' });
+    expect(second).toMatchObject({ huduId: 80, lastPushedHash: 'h2' });
+  });
+
+  it('pings while the server is there, fails when it goes away, and recovers when it returns', async () => {
+    const target = new URL(isolatedMongoUrl('proxy'));
+    const proxy = await new TcpProxy(target.hostname, Number(target.port)).start();
+    target.host = `127.0.0.1:${proxy.port}`;
+    const viaProxy = await connectDatabase({
+      url: target.toString(),
+      logger,
+      serverSelectionTimeoutMs: 1_500,
+    });
+    try {
+      await pingDatabase(viaProxy);
+      proxy.cut();
+      await expect(pingDatabase(viaProxy, 1_000)).rejects.toThrow();
+      proxy.restore();
+      await waitFor(() => pingDatabase(viaProxy, 1_000).then(() => true), {
+        what: 'the database to answer again',
+      });
+    } finally {
+      await viaProxy.close();
+      await proxy.close();
+    }
+  });
+
+  it('fails fast with a clear error naming the address when the server is unreachable', async () => {
+    const proxy = await new TcpProxy('127.0.0.1', 9).start();
+    proxy.cut();
+    const error = await connectDatabase({
+      url: `mongodb://user:s3cret@127.0.0.1:${proxy.port}/nowhere?directConnection=true`,
+      logger,
+      serverSelectionTimeoutMs: 1_000,
+    }).catch((e: unknown) => e);
+    await proxy.close();
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect((error as Error).message).toContain(
+      `cannot reach MongoDB at mongodb://127.0.0.1:${proxy.port}/nowhere`,
+    );
+    expect((error as Error).message).not.toContain('s3cret');
+  });
+});

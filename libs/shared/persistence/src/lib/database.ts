@@ -1,0 +1,80 @@
+import mongoose, { type Connection } from 'mongoose';
+import type { Logger } from '@cw-hudu-sync/logging';
+
+/** The database cannot be reached. The message names the (credential-free) address and the cause. */
+export class DatabaseUnavailableError extends Error {
+  constructor(address: string, cause: unknown) {
+    super(`cannot reach MongoDB at ${address}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** The URL without user:password, for messages and logs. */
+export function describeMongoUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '(unparseable MongoDB URL)';
+  }
+}
+
+export interface DatabaseSettings {
+  url: string;
+  logger: Logger;
+  /** How long to look for a server before an operation fails (connect and every command). */
+  serverSelectionTimeoutMs?: number;
+}
+
+/**
+ * Opens a dedicated Mongoose connection. Timeouts are short so an unreachable database is reported in
+ * seconds, not the driver's default 30 s. Works against MongoDB and FerretDB 1.x (no transactions,
+ * change streams, TTL or partial indexes are used anywhere; see docs/adr/0002-local-stack.md).
+ */
+export async function connectDatabase(settings: DatabaseSettings): Promise<Connection> {
+  const address = describeMongoUrl(settings.url);
+  const connection = mongoose.createConnection(settings.url, {
+    serverSelectionTimeoutMS: settings.serverSelectionTimeoutMs ?? 5_000,
+    connectTimeoutMS: 5_000,
+    socketTimeoutMS: 60_000,
+    heartbeatFrequencyMS: 2_000,
+    maxPoolSize: 20,
+    autoIndex: true,
+    autoCreate: true,
+  });
+  connection.on('disconnected', () => settings.logger.warn({ database: address }, 'database disconnected'));
+  connection.on('reconnected', () => settings.logger.info({ database: address }, 'database reconnected'));
+  try {
+    await connection.asPromise();
+  } catch (error) {
+    await connection.close().catch(() => undefined);
+    throw new DatabaseUnavailableError(address, error);
+  }
+  settings.logger.info({ database: address }, 'database connected');
+  return connection;
+}
+
+/** A bounded round trip to the server, for readiness probes. */
+export async function pingDatabase(connection: Connection, timeoutMs = 2_000): Promise<void> {
+  const db = connection.db;
+  if (!db || connection.readyState !== 1) throw new Error('database not connected');
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      db.command({ ping: 1 }, { timeoutMS: timeoutMs }),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`database ping timed out after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** True for a unique-index violation (E11000), the signal that an idempotent insert already happened. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}

@@ -1,0 +1,8 @@
+export { startPlatform, type Platform, type PlatformSettings } from './lib/platform';
+export {
+  buildServiceApp,
+  type DependencyCheck,
+  type ServiceDefinition,
+  type ServiceState,
+} from './lib/service-app';
+export { runService, type RunSettings } from './lib/run-service';

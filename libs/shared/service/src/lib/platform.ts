@@ -1,0 +1,105 @@
+import type { Connection } from 'mongoose';
+import type { Kafka } from 'kafkajs';
+import type { ServiceEnvironment } from '@cw-hudu-sync/config';
+import type { Logger } from '@cw-hudu-sync/logging';
+import {
+  createKafka,
+  createKafkaProbe,
+  ensureTopics,
+  EventPublisher,
+  productTopics,
+} from '@cw-hudu-sync/messaging';
+import { connectDatabase, pingDatabase } from '@cw-hudu-sync/persistence';
+import type { DependencyCheck } from './service-app';
+
+/**
+ * What every service stands on: a Kafka client and publisher, a database connection, the readiness checks
+ * for both, and the shutdown steps that close them. Connecting happens in the background with retries,
+ * so a service starts (and reports itself unready) even while Kafka or the database is still down.
+ */
+export interface Platform {
+  kafka: Kafka;
+  /** Topic namespace (KAFKA_TOPIC_NAMESPACE) to give every consumer. */
+  namespace: string | undefined;
+  publisher: EventPublisher;
+  readiness: DependencyCheck[];
+  /** Resolves with the database connection once both Kafka and the database are connected. */
+  ready: Promise<{ db: Connection }>;
+  shutdown: Array<{ name: string; run: () => Promise<void> }>;
+}
+
+export interface PlatformSettings {
+  service: string;
+  config: ServiceEnvironment;
+  logger: Logger;
+  /** Partitions for topics this service creates if missing. */
+  topicPartitions?: number;
+  retryDelayMs?: number;
+}
+
+export function startPlatform(settings: PlatformSettings): Platform {
+  const { config, logger, service } = settings;
+  const clientId = config.KAFKA_CLIENT_ID ?? `cw-hudu-sync-${service}`;
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId, logger });
+  const probe = createKafkaProbe({ brokers: config.KAFKA_BROKERS, clientId, logger });
+  const namespace = config.KAFKA_TOPIC_NAMESPACE;
+  const publisher = new EventPublisher(kafka, logger, { namespace });
+  let db: Connection | undefined;
+  let closing = false;
+  const retryDelayMs = settings.retryDelayMs ?? 2_000;
+
+  async function untilConnected<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (closing) throw error;
+        logger.warn({ err: error, tries }, `${what} not reachable yet; retrying in ${retryDelayMs} ms`);
+        await new Promise((r) => setTimeout(r, retryDelayMs));
+      }
+    }
+  }
+
+  const ready = (async () => {
+    const [connection] = await Promise.all([
+      untilConnected('database', () => connectDatabase({ url: config.MONGO_URL, logger })),
+      untilConnected('kafka', async () => {
+        await ensureTopics(kafka, productTopics(settings.topicPartitions, namespace));
+        await publisher.connect();
+      }),
+    ]);
+    db = connection;
+    logger.info('connected to Kafka and the database');
+    return { db: connection };
+  })();
+  // Failure here only happens while closing; keep it from becoming an unhandled rejection.
+  ready.catch(() => undefined);
+
+  return {
+    kafka,
+    namespace,
+    publisher,
+    ready,
+    readiness: [
+      { name: 'kafka', check: () => probe.check() },
+      {
+        name: 'database',
+        check: async () => {
+          if (!db) throw new Error('not connected yet');
+          await pingDatabase(db);
+        },
+      },
+    ],
+    shutdown: [
+      {
+        name: 'kafka producer',
+        run: async () => {
+          closing = true;
+          await publisher.disconnect();
+          await probe.close();
+        },
+      },
+      { name: 'database', run: async () => void (await db?.close()) },
+    ],
+  };
+}
