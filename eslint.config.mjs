@@ -88,6 +88,10 @@ export default [
     },
   },
   {
+    files: ['**/*.spec.ts', '**/test/**/*.ts', 'libs/shared/testing/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
     // Test helpers are for specs only (the boundary rule above allows the tag; this keeps it out of product code).
     files: ['**/*.ts'],
     ignores: ['**/*.spec.ts', '**/test/**', 'libs/shared/testing/**'],

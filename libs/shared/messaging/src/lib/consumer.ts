@@ -1,7 +1,8 @@
 import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
 import { type Envelope, decodeEvent, InvalidEventError } from '@cw-hudu-sync/contracts';
 import type { Logger } from '@cw-hudu-sync/logging';
-import { backoffDelay, type BackoffSettings, PermanentFailure, reasonOf, RetryLater } from './failures';
+import { backoffDelay, type BackoffSettings } from '@cw-hudu-sync/retry';
+import { PermanentFailure, reasonOf, RetryLater } from './failures';
 import type { EventPublisher } from './publisher';
 import { topicName } from './topology';
 

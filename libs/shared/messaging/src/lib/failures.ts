@@ -1,3 +1,5 @@
+export { backoffDelay, type BackoffSettings } from '@cw-hudu-sync/retry';
+
 /**
  * How a handler tells the consumer what kind of failure it hit.
  * - PermanentFailure: retrying cannot help (bad data, a rejected record): dead-letter at once.
@@ -20,23 +22,6 @@ export class RetryLater extends Error {
     super(message, options);
     this.name = 'RetryLater';
   }
-}
-
-export interface BackoffSettings {
-  initialMs: number;
-  maxMs: number;
-}
-
-/** Exponential backoff with full jitter; a Retry-After hint, when given, is the floor. */
-export function backoffDelay(
-  attempt: number,
-  settings: BackoffSettings,
-  retryAfterMs?: number,
-  random = Math.random,
-) {
-  const ceiling = Math.min(settings.maxMs, settings.initialMs * 2 ** Math.max(0, attempt - 1));
-  const jittered = Math.round(ceiling / 2 + (random() * ceiling) / 2);
-  return Math.max(jittered, retryAfterMs ?? 0);
 }
 
 function isControl(ch: string): boolean {

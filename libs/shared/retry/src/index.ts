@@ -1,0 +1,1 @@
+export { backoffDelay, parseRetryAfter, type BackoffSettings } from './lib/backoff';

@@ -1,0 +1,2 @@
+// Hudu-side sample data (pre-existing companies, asset layouts).
+export {};

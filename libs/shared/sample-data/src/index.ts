@@ -1,0 +1,3 @@
+export { Random } from './lib/random';
+export * from './manage';
+export * from './hudu';

@@ -1,0 +1,2 @@
+// Manage-side sample data (companies, statuses, configuration types, configurations, contacts).
+export {};
