@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from '@cw-hudu-sync/logging';
 
 /** A dependency the service needs to do its work (Kafka, the database, …). */
@@ -59,7 +59,8 @@ export function buildServiceApp(
 ) {
   const app = Fastify({
     loggerInstance: definition.logger,
-    disableRequestLogging: true,
+    // Probes are polled every few seconds; per-request lines would drown the useful ones.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: definition.bodyLimit ?? 1_048_576,
     return503OnClosing: true,
   });
