@@ -23,6 +23,13 @@ cat > "$root/project.json" <<J
       "metadata": { "description": "Type-checks the library. Libraries are not published: the apps bundle them from source." }
     },
     "lint": { "executor": "@nx/eslint:lint" },
+    "typecheck": {
+      "executor": "nx:run-commands",
+      "cache": true,
+      "inputs": ["default", "^production"],
+      "options": { "command": "tsc -p $root/tsconfig.spec.json --noEmit" },
+      "metadata": { "description": "Type-checks the tests (Jest compiles them without type-checking)." }
+    },
     "test": {
       "executor": "nx:run-commands",
       "options": { "command": "jest -c {projectRoot}/jest.config.js" }
@@ -65,6 +72,13 @@ cat > "$root/project.json" <<J
       }
     },
     "lint": { "executor": "@nx/eslint:lint" },
+    "typecheck": {
+      "executor": "nx:run-commands",
+      "cache": true,
+      "inputs": ["default", "^production"],
+      "options": { "command": "tsc -p $root/tsconfig.spec.json --noEmit" },
+      "metadata": { "description": "Type-checks the tests (Jest compiles them without type-checking)." }
+    },
     "test": {
       "executor": "nx:run-commands",
       "options": { "command": "jest -c {projectRoot}/jest.config.js" }

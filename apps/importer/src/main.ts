@@ -16,7 +16,7 @@ async function main() {
   const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
   const platform = startPlatform({ service: SERVICE, config, logger });
   await runService(
-    { name: SERVICE, logger, readiness: platform.readiness },
+    { name: SERVICE, logger, readiness: platform.readiness, metrics: platform.metrics },
     {
       host: config.HTTP_HOST,
       port: config.HTTP_PORT,

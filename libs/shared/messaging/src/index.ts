@@ -15,3 +15,4 @@ export {
 } from './lib/kafka';
 export { EventPublisher, type DeadLetter } from './lib/publisher';
 export { productTopics, topicName } from './lib/topology';
+export { messagingMetrics, type MessagingMetrics } from './lib/metrics';

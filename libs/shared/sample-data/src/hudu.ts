@@ -1,2 +1,14 @@
 // Hudu-side sample data (pre-existing companies, asset layouts).
-export {};
+export {
+  HUDU_SEED_LAYOUTS,
+  huduSeed,
+  huduSeedAssetLayouts,
+  normaliseCompanyName,
+  type HuduFieldType,
+  type HuduSeed,
+  type HuduSeedAssetLayout,
+  type HuduSeedCompany,
+  type HuduSeedLayoutField,
+  type HuduSeedManageCompany,
+  type HuduSeedOptions,
+} from './lib/hudu-seed';

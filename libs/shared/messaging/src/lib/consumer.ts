@@ -5,6 +5,9 @@ import { backoffDelay, type BackoffSettings } from '@cw-hudu-sync/retry';
 import { PermanentFailure, reasonOf, RetryLater } from './failures';
 import type { EventPublisher } from './publisher';
 import { topicName } from './topology';
+import { withProcessSpan } from './tracing';
+import { messagingMetrics, type MessagingMetrics } from './metrics';
+import type { Registry } from 'prom-client';
 
 export interface MessageContext {
   topic: string;
@@ -33,6 +36,8 @@ export interface EventConsumerSettings {
   backoff?: BackoffSettings;
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
+  /** Where to count messages handled, retried and dead-lettered (the service's /metrics registry). */
+  metrics?: Registry;
 }
 
 /**
@@ -56,10 +61,12 @@ export class EventConsumer {
   private crashed: string | undefined;
   private readonly wakeUps = new Set<() => void>();
   private inFlight: Promise<void> | undefined;
+  private readonly metrics: MessagingMetrics | undefined;
 
   constructor(private readonly settings: EventConsumerSettings) {
     this.maxAttempts = settings.maxAttempts ?? 5;
     this.backoff = settings.backoff ?? { initialMs: 250, maxMs: 30_000 };
+    this.metrics = settings.metrics ? messagingMetrics(settings.metrics) : undefined;
     this.consumer = settings.kafka.consumer({
       groupId: settings.groupId,
       sessionTimeout: settings.sessionTimeoutMs ?? 30_000,
@@ -126,26 +133,36 @@ export class EventConsumer {
       event = decodeEvent(message.value);
     } catch (error) {
       const reason = error instanceof InvalidEventError ? error.message : reasonOf(error);
+      this.count(topic, 'invalid');
       await this.deadLetter({ topic, partition, message }, reason, 0);
       await this.commit(topic, partition, message.offset);
       return;
     }
 
+    const headers = message.headers ?? {};
     for (let attempt = 1; ; attempt++) {
-      if (this.stopping && attempt > 1)
-        throw new Error('consumer stopping: leaving message uncommitted for redelivery');
+      if (this.stopping && attempt > 1) return; // uncommitted: delivered again after restart
+      const timer = this.metrics?.handlerSeconds.startTimer({ topic, group: this.settings.groupId });
       try {
-        await this.settings.handler(event, { ...base, headers: message.headers ?? {}, attempt, logger });
+        await withProcessSpan(event, topic, headers, (span) => {
+          span.setAttribute('cwhs.attempt', attempt);
+          return this.settings.handler(event, { ...base, headers, attempt, logger });
+        });
+        timer?.();
+        this.count(topic, 'ok');
         await this.commit(topic, partition, message.offset);
         return;
       } catch (error) {
+        timer?.();
         const permanent = error instanceof PermanentFailure || error instanceof InvalidEventError;
         if (permanent || attempt >= this.maxAttempts) {
           const reason = `${permanent ? 'rejected' : `failed after ${attempt} attempts`}: ${reasonOf(error)}`;
+          this.count(topic, 'dead_lettered');
           await this.deadLetter({ topic, partition, message }, reason, attempt);
           await this.commit(topic, partition, message.offset);
           return;
         }
+        this.count(topic, 'retried');
         const hint = error instanceof RetryLater ? error.retryAfterMs : undefined;
         const delay = backoffDelay(attempt, this.backoff, hint);
         logger.warn(
@@ -157,11 +174,16 @@ export class EventConsumer {
     }
   }
 
+  private count(topic: string, outcome: 'ok' | 'retried' | 'dead_lettered' | 'invalid') {
+    this.metrics?.handled.inc({ topic, group: this.settings.groupId, outcome });
+  }
+
   private async deadLetter(
     { topic, partition, message }: Pick<EachMessagePayload, 'topic' | 'partition' | 'message'>,
     reason: string,
     attempts: number,
   ) {
+    this.metrics?.deadLettered.inc({ topic, group: this.settings.groupId });
     await this.settings.publisher.deadLetter({
       value: message.value,
       key: message.key,

@@ -1,6 +1,10 @@
 import type { Kafka, Producer, IHeaders } from 'kafkajs';
 import { type Envelope, encodeEvent, HEADERS, TOPICS, topicOf, validateEvent } from '@cw-hudu-sync/contracts';
 import { topicName } from './topology';
+import { endSpans, startPublishSpan } from './tracing';
+import type { Span } from '@opentelemetry/api';
+import type { Registry } from 'prom-client';
+import { messagingMetrics, type MessagingMetrics } from './metrics';
 import type { Logger } from '@cw-hudu-sync/logging';
 
 export interface DeadLetter {
@@ -25,6 +29,7 @@ export class EventPublisher {
   private connected = false;
 
   private readonly namespace: string | undefined;
+  private readonly metrics: MessagingMetrics | undefined;
 
   /**
    * @param options.namespace prefixes every topic name (`<namespace>.<topic>`), so several environments
@@ -33,9 +38,10 @@ export class EventPublisher {
   constructor(
     kafka: Kafka,
     private readonly logger: Logger,
-    options: { namespace?: string } = {},
+    options: { namespace?: string; metrics?: Registry } = {},
   ) {
     this.namespace = options.namespace;
+    this.metrics = options.metrics ? messagingMetrics(options.metrics) : undefined;
     // One request in flight per broker keeps per-key order even when KafkaJS retries a send.
     this.producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false });
     this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
@@ -61,26 +67,32 @@ export class EventPublisher {
     const list = Array.isArray(events) ? events : [events];
     if (list.length === 0) return;
     const byTopic = new Map<string, { key: string; value: Buffer; headers: IHeaders }[]>();
-    for (const candidate of list) {
-      const event = validateEvent(candidate);
+    const validated = list.map((candidate) => validateEvent(candidate));
+    const spans: Span[] = [];
+    for (const event of validated) {
       const topic = topicName(topicOf(event), this.namespace);
+      const headers: IHeaders = {
+        [HEADERS.eventType]: event.type,
+        [HEADERS.eventId]: event.eventId,
+        [HEADERS.schemaVersion]: String(event.schemaVersion),
+        [HEADERS.integrationId]: event.integrationId,
+      };
+      spans.push(startPublishSpan(event, topic, headers));
       const messages = byTopic.get(topic) ?? [];
-      messages.push({
-        key: event.integrationId,
-        value: encodeEvent(event),
-        headers: {
-          [HEADERS.eventType]: event.type,
-          [HEADERS.eventId]: event.eventId,
-          [HEADERS.schemaVersion]: String(event.schemaVersion),
-          [HEADERS.integrationId]: event.integrationId,
-        },
-      });
+      messages.push({ key: event.integrationId, value: encodeEvent(event), headers });
       byTopic.set(topic, messages);
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    try {
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+      endSpans(spans);
+      for (const [topic, messages] of byTopic) this.metrics?.published.inc({ topic }, messages.length);
+    } catch (error) {
+      endSpans(spans, error);
+      throw error;
+    }
   }
 
   /** Sends an unprocessable message to the dead-letter topic with the reason and its origin in headers. */

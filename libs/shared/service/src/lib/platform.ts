@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Kafka } from 'kafkajs';
 import type { ServiceEnvironment } from '@cw-hudu-sync/config';
 import type { Logger } from '@cw-hudu-sync/logging';
@@ -19,6 +20,8 @@ import type { DependencyCheck } from './service-app';
  */
 export interface Platform {
   kafka: Kafka;
+  /** The service's Prometheus registry (process metrics, messaging metrics, and the service's own). */
+  metrics: Registry;
   /** Topic namespace (KAFKA_TOPIC_NAMESPACE) to give every consumer. */
   namespace: string | undefined;
   publisher: EventPublisher;
@@ -43,7 +46,10 @@ export function startPlatform(settings: PlatformSettings): Platform {
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId, logger });
   const probe = createKafkaProbe({ brokers: config.KAFKA_BROKERS, clientId, logger });
   const namespace = config.KAFKA_TOPIC_NAMESPACE;
-  const publisher = new EventPublisher(kafka, logger, { namespace });
+  const metrics = new Registry();
+  metrics.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: metrics });
+  const publisher = new EventPublisher(kafka, logger, { namespace, metrics });
   let db: Connection | undefined;
   let closing = false;
   const retryDelayMs = settings.retryDelayMs ?? 2_000;
@@ -77,6 +83,7 @@ export function startPlatform(settings: PlatformSettings): Platform {
 
   return {
     kafka,
+    metrics,
     namespace,
     publisher,
     ready,

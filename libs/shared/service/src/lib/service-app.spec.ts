@@ -1,4 +1,5 @@
 import { createLogger } from '@cw-hudu-sync/logging';
+import { Counter, Registry } from 'prom-client';
 import { buildServiceApp } from './service-app';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -65,5 +66,15 @@ describe('service app probes', () => {
     });
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+  });
+
+  it('serves the registry on /metrics in the Prometheus text format', async () => {
+    const registry = new Registry();
+    new Counter({ name: 'cwhs_test_total', help: 'a test counter', registers: [registry] }).inc(3);
+    const app = buildServiceApp({ name: 'svc', logger, readiness: [], metrics: registry });
+    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.body).toContain('cwhs_test_total 3');
   });
 });

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from '@cw-hudu-sync/logging';
+import type { Registry } from 'prom-client';
 
 /** A dependency the service needs to do its work (Kafka, the database, …). */
 export interface DependencyCheck {
@@ -19,6 +20,8 @@ export interface ServiceDefinition {
   routes?: (app: FastifyInstance) => Promise<void>;
   /** Per-check time limit, so a hanging dependency makes the probe fail instead of hang. */
   checkTimeoutMs?: number;
+  /** Served on /metrics in the Prometheus text format. */
+  metrics?: Registry;
   /** Largest request body in bytes. */
   bodyLimit?: number;
 }
@@ -82,6 +85,13 @@ export function buildServiceApp(
       .code(result.ok ? 200 : 503)
       .send({ status: result.ok ? 'ready' : 'unready', service: definition.name, checks: result.checks });
   });
+
+  const registry = definition.metrics;
+  if (registry) {
+    app.get('/metrics', async (_request, reply) =>
+      reply.type(registry.contentType).send(await registry.metrics()),
+    );
+  }
 
   if (definition.routes) app.register(definition.routes);
   return app;
