@@ -20,6 +20,7 @@ export default [
             {
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: [
+                'type:simulator',
                 'type:testing',
                 'type:infra',
                 'type:client',
@@ -31,6 +32,7 @@ export default [
             {
               sourceTag: 'type:simulator',
               onlyDependOnLibsWithTags: [
+                'type:simulator',
                 'type:testing',
                 'type:domain',
                 'type:contracts',
@@ -40,11 +42,23 @@ export default [
             },
             {
               sourceTag: 'type:infra',
-              onlyDependOnLibsWithTags: ['type:testing', 'type:infra', 'type:contracts', 'type:util'],
+              onlyDependOnLibsWithTags: [
+                'type:simulator',
+                'type:testing',
+                'type:infra',
+                'type:contracts',
+                'type:util',
+              ],
             },
             {
               sourceTag: 'type:client',
-              onlyDependOnLibsWithTags: ['type:testing', 'type:infra', 'type:contracts', 'type:util'],
+              onlyDependOnLibsWithTags: [
+                'type:simulator',
+                'type:testing',
+                'type:infra',
+                'type:contracts',
+                'type:util',
+              ],
             },
             {
               sourceTag: 'type:domain',
@@ -60,6 +74,7 @@ export default [
             {
               sourceTag: 'type:testing',
               onlyDependOnLibsWithTags: [
+                'type:simulator',
                 'type:infra',
                 'type:client',
                 'type:domain',
@@ -94,11 +109,17 @@ export default [
   {
     // Test helpers are for specs only (the boundary rule above allows the tag; this keeps it out of product code).
     files: ['**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/test/**', 'libs/shared/testing/**'],
+    ignores: ['**/*.spec.ts', '**/test/**', 'libs/shared/testing/**', 'libs/simulators/**', 'tools/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: '@cw-hudu-sync/testing', message: 'Test helpers belong in specs only.' }] },
+        {
+          paths: [
+            { name: '@cw-hudu-sync/testing', message: 'Test helpers belong in specs only.' },
+            { name: '@cw-hudu-sync/hudu-simulator', message: 'Simulators belong in specs and tools only.' },
+            { name: '@cw-hudu-sync/manage-simulator', message: 'Simulators belong in specs and tools only.' },
+          ],
+        },
       ],
     },
   },

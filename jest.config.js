@@ -3,5 +3,7 @@
 const { globSync } = require('node:fs');
 
 module.exports = {
+  // Global options (ignored inside project configs when several projects run together).
+  testTimeout: 60_000,
   projects: globSync('{apps,libs,tools}/**/jest.config.js', { exclude: (p) => p.includes('node_modules') }).sort(),
 };

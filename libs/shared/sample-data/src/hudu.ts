@@ -3,7 +3,6 @@ export {
   HUDU_SEED_LAYOUTS,
   huduSeed,
   huduSeedAssetLayouts,
-  normaliseCompanyName,
   type HuduFieldType,
   type HuduSeed,
   type HuduSeedAssetLayout,

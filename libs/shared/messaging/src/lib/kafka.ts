@@ -46,27 +46,49 @@ export interface TopicSpec {
   configEntries?: { name: string; value: string }[];
 }
 
-/** Creates the topics that do not exist yet (idempotent; waits for partition leaders). */
-export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<void> {
+/**
+ * Creates the topics that do not exist yet (idempotent, safe when several replicas race), then waits
+ * until every partition has a leader. KafkaJS's own `waitForLeaders` gives up when a Kafka 4 broker
+ * briefly answers UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created, so we poll ourselves.
+ */
+export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], timeoutMs = 30_000): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.topic));
-    if (missing.length === 0) return;
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({
-          topic: t.topic,
-          numPartitions: t.numPartitions ?? 6,
-          replicationFactor: t.replicationFactor ?? -1,
-          ...(t.configEntries ? { configEntries: t.configEntries } : {}),
-        })),
-      });
-    } catch (error) {
-      // Another replica created it first: fine.
-      if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+    if (missing.length > 0) {
+      try {
+        await admin.createTopics({
+          waitForLeaders: false,
+          topics: missing.map((t) => ({
+            topic: t.topic,
+            numPartitions: t.numPartitions ?? 6,
+            replicationFactor: t.replicationFactor ?? -1,
+            ...(t.configEntries ? { configEntries: t.configEntries } : {}),
+          })),
+        });
+      } catch (error) {
+        // Another replica created it first: fine.
+        if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+      }
+    }
+    const names = topics.map((t) => t.topic);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics: names });
+        const ready = metadata.every(
+          (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+        );
+        if (ready && metadata.length === names.length) return;
+      } catch (error) {
+        const type = (error as { type?: string }).type;
+        if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`topics have no leaders after ${timeoutMs} ms: ${names.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
     await admin.disconnect();

@@ -1,4 +1,4 @@
-import { HUDU_SEED_LAYOUTS, huduSeed, normaliseCompanyName, type HuduSeedManageCompany } from './hudu-seed';
+import { HUDU_SEED_LAYOUTS, huduSeed, normalisedSeedName, type HuduSeedManageCompany } from './hudu-seed';
 
 const manageCompanies: HuduSeedManageCompany[] = Array.from({ length: 40 }, (_, i) => ({
   id: 250 + i,
@@ -36,7 +36,7 @@ describe('huduSeed', () => {
       expect(c.manageCompanyId).not.toBeNull();
     }
     expect(byKind('unrelated').length).toBeGreaterThanOrEqual(3);
-    const duplicates = byKind('duplicate-normalised').map((c) => normaliseCompanyName(c.name));
+    const duplicates = byKind('duplicate-normalised').map((c) => normalisedSeedName(c.name));
     expect(duplicates.length).toBe(4);
     expect(new Set(duplicates).size).toBe(2);
   });

@@ -175,7 +175,7 @@ const UNRELATED_SECOND = ['Dental', 'Logistics', 'Bakery', 'Veterinary', 'Archit
 const CITIES = ['Springfield', 'Riverton', 'Lakeside', 'Fairview', 'Greenville'];
 
 /** Lowercase, letters and digits only: how many scripts compare names, so these collide. */
-export function normaliseCompanyName(name: string): string {
+export function normalisedSeedName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
@@ -249,7 +249,7 @@ export function huduSeed(options: HuduSeedOptions): HuduSeed {
       name,
       company_type: random.pick(['Client', 'Prospect', 'Vendor']),
       id_number: null,
-      website: `${normaliseCompanyName(name)}.example`,
+      website: `${normalisedSeedName(name)}.example`,
       kind: 'unrelated',
       manageCompanyId: null,
       archived: i === 0,
