@@ -1,0 +1,16 @@
+export {
+  ManageClient,
+  latestLastUpdated,
+  linkHeader,
+  manageRequiredPermissions,
+  validateSiteUrl,
+  type ListOptions,
+  type ManageClientOptions,
+  type Page,
+  type PagingMode,
+  type PermissionReport,
+  type PermissionRequirement,
+} from './lib/manage-client';
+export { allOf, conditionDate, conditionString } from './lib/conditions';
+export { ManageApiError, ManageConfigurationError, ManageUnavailableError } from './lib/errors';
+export * from './lib/types';

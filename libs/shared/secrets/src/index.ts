@@ -1,0 +1,1 @@
+export { SecretBox } from './lib/secret-box';
