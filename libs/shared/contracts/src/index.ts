@@ -8,7 +8,16 @@ export {
 } from './lib/envelope';
 export {
   EVENT_CATALOGUE,
+  companyFetchedV1,
+  companyImportedV1,
+  companyMatchedV1,
+  configurationFetchedV1,
+  contactFetchedV1,
   fetchCompletedV1,
+  importBlockedV1,
+  importFailedV1,
+  linkUpdatedV1,
+  matchDecisionSchema,
   isEventType,
   latestVersion,
   lookupEvent,
@@ -25,3 +34,14 @@ export {
   topicOf,
   validateEvent,
 } from './lib/validate';
+export {
+  manageCompanySchema,
+  manageConfigurationSchema,
+  manageContactSchema,
+  manageIdSchema,
+  recordKindSchema,
+  type ManageCompany,
+  type ManageConfiguration,
+  type ManageContact,
+  type RecordKind,
+} from './lib/records';

@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  manageCompanySchema,
+  manageConfigurationSchema,
+  manageContactSchema,
+  manageIdSchema,
+  recordKindSchema,
+} from './records';
 import { TOPICS, type TopicName } from './topics';
 
 /**
@@ -7,8 +14,9 @@ import { TOPICS, type TopicName } from './topics';
  * (`z.looseObject`) so that additive changes need no new version.
  */
 
-const manageId = z.number().int().positive();
+const manageId = manageIdSchema;
 const contentHash = z.string().regex(/^[a-f0-9]{16,128}$/, 'content hash must be lowercase hex');
+const huduId = z.number().int().positive();
 
 export const syncRequestedV1 = z.looseObject({
   mode: z.enum(['full', 'incremental']),
@@ -17,15 +25,24 @@ export const syncRequestedV1 = z.looseObject({
   requestedBy: z.string().min(1).max(200),
 });
 
-/** A Manage record as fetched: its id, the hash of its synced content and the record itself. */
-const fetchedRecord = z.looseObject({
+export const companyFetchedV1 = z.looseObject({ manageId, contentHash, company: manageCompanySchema });
+export const configurationFetchedV1 = z.looseObject({
   manageId,
+  companyManageId: manageId,
   contentHash,
-  record: z.record(z.string(), z.unknown()),
+  configuration: manageConfigurationSchema,
+});
+export const contactFetchedV1 = z.looseObject({
+  manageId,
+  companyManageId: manageId,
+  contentHash,
+  contact: manageContactSchema,
 });
 
-const removedRecord = z.looseObject({
+/** A record that disappeared from Manage (missing on a full sync) or was soft-deleted there. */
+const recordRemovedV1 = z.looseObject({
   manageId,
+  companyManageId: manageId.optional(),
   reason: z.enum(['deleted', 'missing']),
 });
 
@@ -33,19 +50,84 @@ export const fetchCompletedV1 = z.looseObject({
   mode: z.enum(['full', 'incremental']),
   counts: z.record(z.string(), z.number().int().nonnegative()),
   configurationTypes: z
-    .array(z.looseObject({ id: manageId, name: z.string(), count: z.number().int().nonnegative() }))
+    .array(z.looseObject({ id: manageId, name: z.string().max(200), count: z.number().int().nonnegative() }))
     .default([]),
+});
+
+export const matchDecisionSchema = z.enum(['link', 'create', 'ignore']);
+
+/** A decided match: link to an existing Hudu company, create one, or leave the company out of Hudu. */
+export const companyMatchedV1 = z
+  .looseObject({
+    manageCompanyId: manageId,
+    decision: matchDecisionSchema,
+    huduCompanyId: huduId.optional(),
+    company: manageCompanySchema,
+    contentHash,
+    /** `policy:auto-exact`, `policy:auto-create` or `admin:<who>`. */
+    decidedBy: z.string().min(1).max(200),
+    reasons: z.array(z.string().max(200)).max(20).default([]),
+  })
+  .refine((p) => p.decision !== 'link' || p.huduCompanyId !== undefined, {
+    message: 'a link decision names the Hudu company',
+    path: ['huduCompanyId'],
+  });
+
+const importOutcome = z.enum(['created', 'updated', 'unchanged', 'archived', 'unarchived', 'skipped']);
+
+export const companyImportedV1 = z.looseObject({
+  manageCompanyId: manageId,
+  huduCompanyId: huduId,
+  huduCompanyName: z.string().max(300),
+  /** The company's page in Hudu (absolute URL), where a jump lands. */
+  huduUrl: z.url().max(2_000),
+  outcome: importOutcome,
+});
+
+const assetImported = z.looseObject({
+  manageId,
+  companyManageId: manageId,
+  huduAssetId: huduId.optional(),
+  outcome: importOutcome,
+  /** Calls this record cost in Hudu (0 when unchanged). */
+  huduWrites: z.number().int().nonnegative().default(0),
+});
+
+export const importBlockedV1 = z.looseObject({
+  kind: z.enum(['configuration', 'contact']),
+  /** The layout as configured (name or id) that is missing or inactive. */
+  layout: z.string().max(300),
+  reason: z.string().max(1_000),
+});
+
+export const importFailedV1 = z.looseObject({
+  kind: recordKindSchema,
+  manageId,
+  reason: z.string().max(1_000),
+});
+
+export const linkUpdatedV1 = z.looseObject({
+  manageCompanyId: manageId,
+  huduCompanyId: huduId,
+  jumpUrl: z.url().max(2_000),
 });
 
 export const EVENT_CATALOGUE = {
   SyncRequested: { 1: { topic: TOPICS.syncCommands, payload: syncRequestedV1 } },
-  CompanyFetched: { 1: { topic: TOPICS.manageRecords, payload: fetchedRecord } },
-  ConfigurationFetched: { 1: { topic: TOPICS.manageRecords, payload: fetchedRecord } },
-  ContactFetched: { 1: { topic: TOPICS.manageRecords, payload: fetchedRecord } },
-  CompanyRemoved: { 1: { topic: TOPICS.manageRecords, payload: removedRecord } },
-  ConfigurationRemoved: { 1: { topic: TOPICS.manageRecords, payload: removedRecord } },
-  ContactRemoved: { 1: { topic: TOPICS.manageRecords, payload: removedRecord } },
+  CompanyFetched: { 1: { topic: TOPICS.manageRecords, payload: companyFetchedV1 } },
+  ConfigurationFetched: { 1: { topic: TOPICS.manageRecords, payload: configurationFetchedV1 } },
+  ContactFetched: { 1: { topic: TOPICS.manageRecords, payload: contactFetchedV1 } },
+  CompanyRemoved: { 1: { topic: TOPICS.manageRecords, payload: recordRemovedV1 } },
+  ConfigurationRemoved: { 1: { topic: TOPICS.manageRecords, payload: recordRemovedV1 } },
+  ContactRemoved: { 1: { topic: TOPICS.manageRecords, payload: recordRemovedV1 } },
   FetchCompleted: { 1: { topic: TOPICS.manageRecords, payload: fetchCompletedV1 } },
+  CompanyMatched: { 1: { topic: TOPICS.companyMatches, payload: companyMatchedV1 } },
+  CompanyImported: { 1: { topic: TOPICS.huduImports, payload: companyImportedV1 } },
+  ConfigImported: { 1: { topic: TOPICS.huduImports, payload: assetImported } },
+  ContactImported: { 1: { topic: TOPICS.huduImports, payload: assetImported } },
+  ImportBlocked: { 1: { topic: TOPICS.huduImports, payload: importBlockedV1 } },
+  ImportFailed: { 1: { topic: TOPICS.huduImports, payload: importFailedV1 } },
+  LinkUpdated: { 1: { topic: TOPICS.links, payload: linkUpdatedV1 } },
 } as const satisfies Record<string, Record<number, { topic: TopicName; payload: z.ZodType }>>;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;

@@ -22,7 +22,13 @@ describe('event contracts', () => {
     const event = createEvent('CompanyFetched', context, {
       manageId: 19300,
       contentHash: 'a'.repeat(64),
-      record: { id: 19300, name: 'Smith & Jones' },
+      company: {
+        id: 19300,
+        identifier: 'SmithJones',
+        name: 'Smith & Jones',
+        inactive: false,
+        deleted: false,
+      },
     });
     expect(decodeEvent(encodeEvent(event))).toEqual(event);
   });
@@ -71,5 +77,33 @@ describe('event contracts', () => {
     const event = createEvent('SyncRequested', context, { mode: 'incremental', requestedBy: 'x' });
     const parsed = validateEvent({ ...event, payload: { ...event.payload, addedLater: 1 } });
     expect(parsed.payload['addedLater']).toBe(1);
+  });
+
+  it('rejects a hostile 10 MB field with a reason instead of carrying it', () => {
+    const huge = 'x'.repeat(10 * 1024 * 1024);
+    expect(() =>
+      createEvent('CompanyFetched', context, {
+        manageId: 1,
+        contentHash: 'a'.repeat(64),
+        company: { id: 1, identifier: 'A', name: huge, inactive: false, deleted: false },
+      }),
+    ).toThrow(/company\.name/);
+  });
+
+  it('requires a link decision to name the Hudu company', () => {
+    const company = { id: 1, identifier: 'A', name: 'A', inactive: false, deleted: false };
+    const base = { manageCompanyId: 1, company, contentHash: 'b'.repeat(64), decidedBy: 'admin:x' };
+    expect(() => createEvent('CompanyMatched', context, { ...base, decision: 'link' })).toThrow(
+      /huduCompanyId/,
+    );
+    expect(
+      createEvent('CompanyMatched', context, { ...base, decision: 'link', huduCompanyId: 5 }).payload,
+    ).toMatchObject({
+      decision: 'link',
+      huduCompanyId: 5,
+    });
+    expect(createEvent('CompanyMatched', context, { ...base, decision: 'create' }).payload['decision']).toBe(
+      'create',
+    );
   });
 });
