@@ -89,6 +89,7 @@ export default [
             { sourceTag: 'scope:matcher', onlyDependOnLibsWithTags: ['scope:matcher', 'scope:shared'] },
             { sourceTag: 'scope:importer', onlyDependOnLibsWithTags: ['scope:importer', 'scope:shared'] },
             { sourceTag: 'scope:link', onlyDependOnLibsWithTags: ['scope:link', 'scope:shared'] },
+            { sourceTag: 'scope:admin', onlyDependOnLibsWithTags: ['scope:admin', 'scope:matcher', 'scope:shared'] },
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:tools', 'scope:shared'] },
           ],
         },

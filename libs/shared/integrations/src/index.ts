@@ -12,3 +12,4 @@ export {
   type IntegrationView,
   type NewIntegration,
 } from './lib/settings';
+export { RunStore, type RunError, type RunStage, type RunView } from './lib/run-store';

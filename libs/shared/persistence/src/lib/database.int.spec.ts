@@ -59,6 +59,16 @@ describe('persistence against the real MongoDB-protocol server', () => {
     expect(second).toMatchObject({ huduId: 80, lastPushedHash: 'h2' });
   });
 
+  it('lets exactly one of many concurrent inserts of the same key win (what idempotent handlers rely on)', async () => {
+    const Links = db.model('RecordLink', recordLinkSchema);
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => Links.create({ integrationId: 'race', manageId: 1, huduId: i })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected' && isDuplicateKeyError(r.reason))).toHaveLength(19);
+    expect(await Links.countDocuments({ integrationId: 'race' })).toBe(1);
+  });
+
   it('pings while the server is there, fails when it goes away, and recovers when it returns', async () => {
     const target = new URL(isolatedMongoUrl('proxy'));
     const proxy = await new TcpProxy(target.hostname, Number(target.port)).start();

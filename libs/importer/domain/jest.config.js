@@ -1,0 +1,7 @@
+module.exports = {
+  displayName: 'importing',
+  preset: '../../../jest.preset.js',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  coverageDirectory: '../../../coverage/libs/importer/domain',
+};

@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import { type Connection, type Model, Schema } from 'mongoose';
+
+/**
+ * Sync runs and their progress, as the admin API and CLI show them.
+ *
+ * Several services report into the same run at the same time. FerretDB 1.x does not apply concurrent
+ * updates of one document atomically (measured: 25 concurrent `$inc` of one field kept 8), so counts and
+ * errors are never updated in place: each report is a new document (inserts are safe), and reads add them
+ * up with `$group`. The run document itself only has its stage set. Counts are progress, not accounting:
+ * a redelivered message may count twice; the Hudu state is what is exact.
+ */
+export type RunStage = 'requested' | 'fetching' | 'matching' | 'importing' | 'completed' | 'failed';
+
+export interface RunError {
+  at: string;
+  service: string;
+  kind?: string;
+  manageId?: number;
+  reason: string;
+}
+
+export interface RunView {
+  id: string;
+  integrationId: string;
+  mode: 'full' | 'incremental';
+  stage: RunStage;
+  /** counts[kind][outcome], e.g. counts.configuration.created */
+  counts: Record<string, Record<string, number>>;
+  huduCalls: number;
+  errors: RunError[];
+  startedAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+}
+
+interface RunDocument {
+  _id: string;
+  integrationId: string;
+  mode: 'full' | 'incremental';
+  stage: RunStage;
+  startedAt: Date;
+  updatedAt: Date;
+  finishedAt?: Date;
+}
+
+interface RunCountDocument {
+  runId: string;
+  kind: string;
+  outcome: string;
+  n: number;
+  huduCalls: number;
+}
+
+interface RunErrorDocument extends RunError {
+  runId: string;
+}
+
+const MAX_ERRORS = 200;
+const safeKey = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60) || '_';
+
+const schema = new Schema<RunDocument>(
+  {
+    _id: { type: String, required: true },
+    integrationId: { type: String, required: true, index: true },
+    mode: { type: String, required: true },
+    stage: { type: String, required: true },
+    startedAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    finishedAt: Date,
+  },
+  { versionKey: false, collection: 'runs' },
+);
+
+const countSchema = new Schema<RunCountDocument>(
+  {
+    runId: { type: String, required: true, index: true },
+    kind: { type: String, required: true },
+    outcome: { type: String, required: true },
+    n: { type: Number, required: true },
+    huduCalls: { type: Number, default: 0 },
+  },
+  { versionKey: false, collection: 'run_counts' },
+);
+
+const errorSchema = new Schema<RunErrorDocument>(
+  {
+    runId: { type: String, required: true, index: true },
+    at: { type: String, required: true },
+    service: { type: String, required: true },
+    kind: String,
+    manageId: Number,
+    reason: { type: String, required: true },
+  },
+  { versionKey: false, collection: 'run_errors' },
+);
+
+export class RunStore {
+  private readonly model: Model<RunDocument>;
+  private readonly counts: Model<RunCountDocument>;
+  private readonly errors: Model<RunErrorDocument>;
+
+  constructor(connection: Connection) {
+    const model = <T>(name: string, definition: Schema<T>) =>
+      (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, definition);
+    this.model = model('Run', schema);
+    this.counts = model('RunCount', countSchema);
+    this.errors = model('RunError', errorSchema);
+  }
+
+  /** A new run id; the run document is created by `start`. */
+  static newRunId(): string {
+    return randomUUID();
+  }
+
+  /** Creates the run if it does not exist yet (idempotent). */
+  async start(runId: string, integrationId: string, mode: 'full' | 'incremental'): Promise<void> {
+    const now = new Date();
+    await this.model.updateOne(
+      { _id: runId },
+      {
+        $setOnInsert: {
+          integrationId,
+          mode,
+          stage: 'requested',
+          counts: {},
+          huduCalls: 0,
+          errors: [],
+          startedAt: now,
+        },
+        $set: { updatedAt: now },
+      },
+      { upsert: true },
+    );
+  }
+
+  async setStage(runId: string, stage: RunStage): Promise<void> {
+    const set: Record<string, unknown> = { stage, updatedAt: new Date() };
+    if (stage === 'completed' || stage === 'failed') set['finishedAt'] = new Date();
+    await this.model.updateOne({ _id: runId }, { $set: set });
+  }
+
+  /** Adds to counts[kind][outcome] (and optionally to the Hudu call count). */
+  async count(runId: string, kind: string, outcome: string, by = 1, huduCalls = 0): Promise<void> {
+    await this.counts.create({ runId, kind: safeKey(kind), outcome: safeKey(outcome), n: by, huduCalls });
+  }
+
+  /** Records an error with its reason (the first MAX_ERRORS per run are kept). */
+  async addError(runId: string, error: Omit<RunError, 'at'>): Promise<void> {
+    if ((await this.errors.countDocuments({ runId })) >= MAX_ERRORS) return;
+    await this.errors.create({
+      ...error,
+      runId,
+      reason: error.reason.slice(0, 1_000),
+      at: new Date().toISOString(),
+    });
+  }
+
+  async get(runId: string): Promise<RunView | undefined> {
+    const doc = await this.model.findById(runId).lean();
+    return doc ? this.toView(doc) : undefined;
+  }
+
+  async list(integrationId: string, limit = 20): Promise<RunView[]> {
+    const docs = await this.model.find({ integrationId }).sort({ startedAt: -1 }).limit(limit).lean();
+    return Promise.all(docs.map((doc) => this.toView(doc)));
+  }
+
+  private async toView(doc: RunDocument): Promise<RunView> {
+    // One accumulator per $group: FerretDB 1.x silently drops the second one.
+    const totals = await this.counts.aggregate<{ _id: { kind: string; outcome: string }; n: number }>([
+      { $match: { runId: doc._id } },
+      { $group: { _id: { kind: '$kind', outcome: '$outcome' }, n: { $sum: '$n' } } },
+    ]);
+    const [calls] = await this.counts.aggregate<{ _id: null; calls: number }>([
+      { $match: { runId: doc._id } },
+      { $group: { _id: null, calls: { $sum: '$huduCalls' } } },
+    ]);
+    const counts: Record<string, Record<string, number>> = {};
+    for (const { _id, n } of totals) (counts[_id.kind] ??= {})[_id.outcome] = n;
+    const huduCalls = calls?.calls ?? 0;
+    const errors = await this.errors.find({ runId: doc._id }).sort({ at: 1 }).limit(MAX_ERRORS).lean();
+    return toView(
+      doc,
+      counts,
+      huduCalls,
+      errors.map(({ at, service, kind, manageId, reason }) => ({
+        at,
+        service,
+        reason,
+        ...(kind ? { kind } : {}),
+        ...(manageId !== undefined ? { manageId } : {}),
+      })),
+    );
+  }
+}
+
+function toView(
+  doc: RunDocument,
+  counts: Record<string, Record<string, number>>,
+  huduCalls: number,
+  errors: RunError[],
+): RunView {
+  return {
+    id: doc._id,
+    integrationId: doc.integrationId,
+    mode: doc.mode,
+    stage: doc.stage,
+    counts,
+    huduCalls,
+    errors,
+    startedAt: new Date(doc.startedAt).toISOString(),
+    updatedAt: new Date(doc.updatedAt).toISOString(),
+    ...(doc.finishedAt ? { finishedAt: new Date(doc.finishedAt).toISOString() } : {}),
+  };
+}
