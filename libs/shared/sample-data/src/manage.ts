@@ -10,3 +10,10 @@ export {
   type ManageDatasetOptions,
   type ManageDatasetSize,
 } from './lib/manage-dataset';
+export {
+  expectedContactName,
+  expectedHuduState,
+  type ExpectedAsset,
+  type ExpectedCompany,
+  type ExpectedSyncOptions,
+} from './lib/expected-hudu-state';
