@@ -41,6 +41,10 @@ export default [
               ],
             },
             {
+              sourceTag: 'type:tool',
+              onlyDependOnLibsWithTags: ['type:testing-data', 'type:contracts', 'type:util'],
+            },
+            {
               sourceTag: 'type:infra',
               onlyDependOnLibsWithTags: [
                 'type:simulator',

@@ -1,0 +1,29 @@
+import { parseOptions } from './options';
+
+describe('parseOptions', () => {
+  it('defaults to the small dataset and the auto-exact policy', () => {
+    expect(parseOptions([])).toEqual({
+      size: 'small',
+      seed: '1',
+      keepRunning: false,
+      policy: 'auto-exact',
+      timeoutSeconds: 180,
+    });
+  });
+  it('takes a size, a seed and a timeout', () => {
+    expect(parseOptions(['--size', 'medium', '--seed', '7', '--timeout', '60'])).toMatchObject({
+      size: 'medium',
+      seed: '7',
+      timeoutSeconds: 60,
+    });
+  });
+  it.each([
+    [['--size', 'huge'], '--size must be'],
+    [['--seed', '../x'], '--seed must be'],
+    [['--timeout=-1'], '--timeout must be'],
+    [['--timeout', 'soon'], '--timeout must be'],
+    [['--bogus'], 'Unknown option'],
+  ])('rejects %j clearly', (argv, message) => {
+    expect(() => parseOptions(argv)).toThrow(message);
+  });
+});

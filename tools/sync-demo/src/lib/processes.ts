@@ -1,0 +1,96 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+/** Child processes of the demo (simulators and services), each logging to its own file. */
+export class ProcessGroup {
+  private readonly children = new Map<string, ChildProcess>();
+
+  constructor(
+    private readonly workspace: string,
+    readonly logDir: string,
+  ) {
+    fs.mkdirSync(logDir, { recursive: true });
+  }
+
+  start(name: string, bundle: string, env: Record<string, string>): ChildProcess {
+    const main = path.join(this.workspace, 'dist', bundle, 'main.js');
+    if (!fs.existsSync(main))
+      throw new Error(`${main} is missing: build it first (npx nx run-many -t build)`);
+    const log = fs.openSync(path.join(this.logDir, `${name}.log`), 'w');
+    const child = spawn(process.execPath, ['--enable-source-maps', main], {
+      cwd: this.workspace,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', log, log],
+    });
+    fs.closeSync(log);
+    this.children.set(name, child);
+    return child;
+  }
+
+  exited(name: string): number | null {
+    return this.children.get(name)?.exitCode ?? null;
+  }
+
+  logTail(name: string, lines = 15): string {
+    try {
+      return fs
+        .readFileSync(path.join(this.logDir, `${name}.log`), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .slice(-lines)
+        .join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+
+  /** SIGTERM everything (graceful shutdown), SIGKILL what is still there after `graceMs`. */
+  async stopAll(graceMs = 15_000): Promise<void> {
+    const running = [...this.children.values()].filter((c) => c.exitCode === null && c.signalCode === null);
+    await Promise.all(
+      running.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+            child.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Polls until `probe` returns true; the error says what never happened. */
+export async function until(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 250,
+) {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      if (await probe()) return;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(
+    `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${last ? ` (${last})` : ''}`,
+  );
+}
