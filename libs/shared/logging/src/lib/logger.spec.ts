@@ -1,4 +1,7 @@
 import { Writable } from 'node:stream';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { createLogger, SECRET_KEYS } from './logger';
 
 function capture() {
@@ -44,5 +47,26 @@ describe('createLogger', () => {
     const { lines, destination } = capture();
     createLogger({ service: 't', destination }).error({ err: new Error('boom') }, 'failed');
     expect(lines[0]?.['err']).toMatchObject({ type: 'Error', message: 'boom' });
+  });
+
+  it('adds trace_id and span_id inside an active span, and nothing outside', () => {
+    const provider = new TracerProvider();
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    const { lines, destination } = capture();
+    const logger = createLogger({ service: 't', destination });
+    try {
+      const span = provider.getTracer('test').startSpan('work');
+      context.with(trace.setSpan(context.active(), span), () => logger.info('inside'));
+      span.end();
+      logger.info('outside');
+      expect(lines[0]).toMatchObject({
+        trace_id: span.spanContext().traceId,
+        span_id: span.spanContext().spanId,
+      });
+      expect(lines[1]?.['trace_id']).toBeUndefined();
+    } finally {
+      context.disable();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /**
@@ -42,6 +43,22 @@ export interface LoggerSettings {
   base?: Record<string, unknown>;
 }
 
+/**
+ * `trace_id`/`span_id` of the active span on every line logged inside one, so a log line leads to its
+ * trace (and back). Without an OpenTelemetry SDK there is no active span and nothing is added.
+ */
+export function traceFields(): Record<string, string> {
+  const span = trace.getActiveSpan();
+  if (!span) return {};
+  const context = span.spanContext();
+  if (!isSpanContextValid(context)) return {};
+  return {
+    trace_id: context.traceId,
+    span_id: context.spanId,
+    trace_flags: `0${context.traceFlags.toString(16)}`,
+  };
+}
+
 /** One JSON logger per service. Secrets are redacted by key wherever they sit in a logged object. */
 export function createLogger(settings: LoggerSettings): Logger {
   const options: LoggerOptions = {
@@ -51,6 +68,7 @@ export function createLogger(settings: LoggerSettings): Logger {
     redact: { paths: redactPaths(), censor: CENSOR },
     formatters: { level: (label) => ({ level: label }) },
     serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    mixin: traceFields,
   };
   return settings.destination ? pino(options, settings.destination) : pino(options);
 }
