@@ -1,0 +1,1 @@
+export { startTelemetry, type TelemetrySettings } from './lib/telemetry';
