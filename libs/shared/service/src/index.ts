@@ -6,3 +6,4 @@ export {
   type ServiceState,
 } from './lib/service-app';
 export { runService, type RunSettings } from './lib/run-service';
+export { hasBearerToken, requireBearerToken } from './lib/bearer-token';
