@@ -17,6 +17,8 @@ export interface MessageContext {
   /** 1 on first delivery to the handler in this process; grows with each in-process retry. */
   attempt: number;
   logger: Logger;
+  /** Tells the group this member is alive; long handlers (a whole sync) call it now and then. */
+  heartbeat: () => Promise<void>;
 }
 
 export type EventHandler = (event: Envelope, context: MessageContext) => Promise<void>;
@@ -146,7 +148,7 @@ export class EventConsumer {
       try {
         await withProcessSpan(event, topic, headers, (span) => {
           span.setAttribute('cwhs.attempt', attempt);
-          return this.settings.handler(event, { ...base, headers, attempt, logger });
+          return this.settings.handler(event, { ...base, headers, attempt, logger, heartbeat });
         });
         timer?.();
         this.count(topic, 'ok');

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { isolatedMongoUrl, stackAddresses, uniqueName, waitFor } from './stack';
 import { getJson, startServiceProcess, type ServiceProcess } from './service-process';
 import { TcpProxy } from './tcp-proxy';
@@ -20,6 +21,10 @@ export function serviceProbeSuite(name: string): void {
         KAFKA_BROKERS: stackAddresses().kafkaBrokers.join(','),
         MONGO_URL: mongo.toString(),
         KAFKA_TOPIC_NAMESPACE: uniqueName(name),
+        // What every service may require besides the stack: throwaway secrets for this process only.
+        CWHS_ENCRYPTION_KEYS: `test:${randomBytes(32).toString('base64')}`,
+        ADMIN_TOKEN: randomBytes(16).toString('hex'),
+        PUBLIC_BASE_URL: 'http://127.0.0.1:9',
       });
     });
 

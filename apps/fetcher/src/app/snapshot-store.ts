@@ -1,0 +1,125 @@
+import type { Collection, Connection } from 'mongoose';
+import type { RecordKind } from '@cw-hudu-sync/contracts';
+import { snapshotId } from '@cw-hudu-sync/fetching';
+
+/** What the fetcher last emitted for one Manage record, and the run that last saw it. */
+export interface SnapshotDocument {
+  /** `${integrationId}:${kind}:${manageId}` */
+  _id: string;
+  integrationId: string;
+  kind: RecordKind;
+  manageId: number;
+  /** The content hash last emitted (absent: seen but never emitted, e.g. a skipped type). */
+  hash?: string;
+  companyManageId?: number;
+  seenRunId: string;
+  updatedAt: Date;
+}
+
+export interface SeenRecord {
+  manageId: number;
+  companyManageId?: number;
+}
+
+export interface EmittedRecord extends SeenRecord {
+  hash: string;
+}
+
+/**
+ * `fetcher_snapshots`: one document per (integration, kind, Manage record). Only the consumer that owns
+ * the integration's partition writes an integration's documents (one writer per document: FerretDB 1.x
+ * loses concurrent updates of one document), and only after the events they describe were published, so a
+ * crash in between re-emits (at-least-once) instead of losing a change.
+ */
+export class SnapshotStore {
+  private readonly collection: Collection<SnapshotDocument>;
+
+  constructor(db: Connection) {
+    this.collection = db.collection<SnapshotDocument>('fetcher_snapshots');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.collection.createIndex({ integrationId: 1, kind: 1, seenRunId: 1 });
+  }
+
+  /** The hashes last emitted for these records (records never emitted are absent). */
+  async hashes(
+    integrationId: string,
+    kind: RecordKind,
+    manageIds: readonly number[],
+  ): Promise<Map<number, string>> {
+    const found = new Map<number, string>();
+    if (manageIds.length === 0) return found;
+    const docs = await this.collection
+      .find(
+        { _id: { $in: manageIds.map((id) => snapshotId(integrationId, kind, id)) } },
+        { projection: { manageId: 1, hash: 1 } },
+      )
+      .toArray();
+    for (const doc of docs) if (doc.hash !== undefined) found.set(doc.manageId, doc.hash);
+    return found;
+  }
+
+  /**
+   * After a page's events were published: remembers the emitted hashes and marks every other record of
+   * the page as seen by this run (so a full run does not report it missing).
+   */
+  async recordPage(
+    integrationId: string,
+    kind: RecordKind,
+    runId: string,
+    emitted: readonly EmittedRecord[],
+    seen: readonly SeenRecord[],
+  ): Promise<void> {
+    const now = new Date();
+    if (emitted.length > 0) {
+      await this.collection.bulkWrite(
+        emitted.map((record) => ({
+          updateOne: {
+            filter: { _id: snapshotId(integrationId, kind, record.manageId) },
+            update: {
+              $set: {
+                integrationId,
+                kind,
+                manageId: record.manageId,
+                hash: record.hash,
+                seenRunId: runId,
+                updatedAt: now,
+                ...(record.companyManageId !== undefined ? { companyManageId: record.companyManageId } : {}),
+              },
+            },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      );
+    }
+    if (seen.length > 0) {
+      await this.collection.updateMany(
+        { _id: { $in: seen.map((record) => snapshotId(integrationId, kind, record.manageId)) } },
+        { $set: { seenRunId: runId, updatedAt: now } },
+      );
+    }
+  }
+
+  /** Up to `limit` records this run did not see (call on a full run, after every page was read). */
+  async unseen(
+    integrationId: string,
+    kind: RecordKind,
+    runId: string,
+    limit: number,
+  ): Promise<Array<Pick<SnapshotDocument, '_id' | 'manageId' | 'companyManageId'>>> {
+    return this.collection
+      .find(
+        { integrationId, kind, seenRunId: { $ne: runId } },
+        { projection: { _id: 1, manageId: 1, companyManageId: 1 } },
+      )
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  async forget(ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.collection.deleteMany({ _id: { $in: [...ids] } });
+  }
+}
