@@ -1,3 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { serviceProbeSuite } from '@cw-hudu-sync/testing';
+
+// The link service needs these to start; values for the probe run only.
+process.env['PUBLIC_BASE_URL'] ??= 'http://127.0.0.1:8084';
+process.env['ADMIN_TOKEN'] ??= randomBytes(24).toString('hex');
+process.env['CWHS_ENCRYPTION_KEYS'] ??= `k1:${randomBytes(32).toString('base64')}`;
 
 serviceProbeSuite('link');

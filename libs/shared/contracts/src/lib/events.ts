@@ -77,6 +77,8 @@ const importOutcome = z.enum(['created', 'updated', 'unchanged', 'archived', 'un
 
 export const companyImportedV1 = z.looseObject({
   manageCompanyId: manageId,
+  /** The Manage company identifier, for jumps by `integration_identifier`. */
+  manageIdentifier: z.string().max(100).optional(),
   huduCompanyId: huduId,
   huduCompanyName: z.string().max(300),
   /** The company's page in Hudu (absolute URL), where a jump lands. */
