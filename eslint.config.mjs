@@ -20,6 +20,7 @@ export default [
             {
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: [
+                'type:testing-data',
                 'type:simulator',
                 'type:testing',
                 'type:infra',
@@ -93,7 +94,10 @@ export default [
             { sourceTag: 'scope:matcher', onlyDependOnLibsWithTags: ['scope:matcher', 'scope:shared'] },
             { sourceTag: 'scope:importer', onlyDependOnLibsWithTags: ['scope:importer', 'scope:shared'] },
             { sourceTag: 'scope:link', onlyDependOnLibsWithTags: ['scope:link', 'scope:shared'] },
-            { sourceTag: 'scope:admin', onlyDependOnLibsWithTags: ['scope:admin', 'scope:matcher', 'scope:shared'] },
+            {
+              sourceTag: 'scope:admin',
+              onlyDependOnLibsWithTags: ['scope:admin', 'scope:matcher', 'scope:shared'],
+            },
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:tools', 'scope:shared'] },
           ],
         },
@@ -122,6 +126,7 @@ export default [
           paths: [
             { name: '@cw-hudu-sync/testing', message: 'Test helpers belong in specs only.' },
             { name: '@cw-hudu-sync/hudu-simulator', message: 'Simulators belong in specs and tools only.' },
+            { name: '@cw-hudu-sync/sample-data', message: 'Sample data belongs in specs and tools only.' },
             { name: '@cw-hudu-sync/manage-simulator', message: 'Simulators belong in specs and tools only.' },
           ],
         },

@@ -1,27 +1,70 @@
 /**
  * importer service. The only writer to Hudu: turns decided matches, configurations and contacts into Hudu records.
- * Wiring only: configuration, platform (Kafka + database), HTTP probes, graceful shutdown.
+ * Wiring only: configuration, platform (Kafka + database), HTTP probes, the consumer, graceful shutdown.
  */
 import { loadConfig, port, serviceEnvironment } from '@cw-hudu-sync/config';
+import { IntegrationStore } from '@cw-hudu-sync/integrations';
 import { createLogger } from '@cw-hudu-sync/logging';
+import { SecretBox } from '@cw-hudu-sync/secrets';
 import { runService, startPlatform } from '@cw-hudu-sync/service';
 import { z } from 'zod';
+import { type Importer, startImporter } from './app/importer';
 
 const SERVICE = 'importer';
 
-const environment = z.object({ ...serviceEnvironment, HTTP_PORT: port(8083) });
+const environment = z.object({
+  ...serviceEnvironment,
+  HTTP_PORT: port(8083),
+  /** Keys that open the integrations' sealed Hudu API keys (`<id>:<base64 32 bytes>`, comma-separated). */
+  CWHS_ENCRYPTION_KEYS: z.string().optional(),
+});
 
 async function main() {
   const config = loadConfig(environment, process.env, SERVICE);
   const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
   const platform = startPlatform({ service: SERVICE, config, logger });
+  let importer: Importer | undefined;
+  let stopping = false;
+
+  if (!config.CWHS_ENCRYPTION_KEYS) {
+    logger.error(
+      'CWHS_ENCRYPTION_KEYS is not set: the importer cannot open Hudu API keys and imports nothing',
+    );
+  } else {
+    const secrets = SecretBox.fromEnvironment(config.CWHS_ENCRYPTION_KEYS);
+    platform.ready
+      .then(async ({ db }) => {
+        if (stopping) return;
+        importer = await startImporter({
+          kafka: platform.kafka,
+          ...(platform.namespace ? { namespace: platform.namespace } : {}),
+          publisher: platform.publisher,
+          db,
+          integrations: new IntegrationStore(db, secrets),
+          logger,
+          metrics: platform.metrics,
+        });
+        logger.info('importer consuming');
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'importer consumer did not start'));
+  }
+
   await runService(
     { name: SERVICE, logger, readiness: platform.readiness, metrics: platform.metrics },
     {
       host: config.HTTP_HOST,
       port: config.HTTP_PORT,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-      onShutdown: platform.shutdown,
+      onShutdown: [
+        {
+          name: 'importer consumer',
+          run: async () => {
+            stopping = true;
+            await importer?.stop();
+          },
+        },
+        ...platform.shutdown,
+      ],
     },
   );
 }

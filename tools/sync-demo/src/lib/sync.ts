@@ -19,11 +19,19 @@ export interface RunView {
   errors: Array<{ service: string; kind?: string; reason: string }>;
 }
 
+export interface MatchCandidate {
+  huduCompanyId: number;
+  score: number;
+  reasons: string[];
+  /** Backed only by suggestions (domain, similar name): never confirmed without a look. */
+  suggestionOnly: boolean;
+}
+
 export interface PendingMatch {
   manageCompanyId: number;
-  company?: { name?: string };
-  candidates?: Array<{ huduCompanyId: number; score?: number; reasons?: string[] }>;
-  ambiguous?: boolean;
+  name: string;
+  identifier: string;
+  proposal?: { ambiguous: boolean; candidates: MatchCandidate[] };
 }
 
 export async function createIntegration(
@@ -76,17 +84,18 @@ export async function pendingMatches(
   return Array.isArray(body) ? body : (body.matches ?? body.items ?? []);
 }
 
-const STRONG_REASONS = new Set(['existing-link', 'id-number', 'exact-name', 'domain']);
-
 /** How the simulated admin answers the review list. */
 export type ReviewStrategy = (
   match: PendingMatch,
 ) => { decision: 'link'; huduCompanyId: number } | { decision: 'create' } | { decision: 'ignore' };
 
-/** Confirm a proposal backed by a strong reason (link, id number, exact name, domain); otherwise create. */
+/**
+ * What an admin does with the review list: confirm the best candidate when it rests on more than a
+ * suggestion (an existing link, the id number, the exact normalised name), otherwise create a new company.
+ */
 export const confirmOrCreate: ReviewStrategy = (match) => {
-  const best = match.candidates?.[0];
-  return best && best.reasons?.some((r) => STRONG_REASONS.has(r))
+  const best = match.proposal?.candidates[0];
+  return best && !best.suggestionOnly
     ? { decision: 'link', huduCompanyId: best.huduCompanyId }
     : { decision: 'create' };
 };

@@ -1,0 +1,136 @@
+import { type Connection, type Model, Schema } from 'mongoose';
+import type { MappedFields } from '@cw-hudu-sync/importing';
+
+/**
+ * The importer's own state. Each document has one writer: the consumer that owns the integration's
+ * partition (every event is keyed by integration id), so plain upserts are safe on FerretDB 1.x.
+ * Mapped values are stored as JSON text: layout labels can hold dots, which MongoDB keys cannot.
+ */
+
+export interface CompanyStateDocument {
+  integrationId: string;
+  manageCompanyId: number;
+  decision: 'link' | 'create' | 'ignore';
+  /** 'imported' (in Hudu), 'skipped' (inactive, left out), 'ignored' (match ignored). */
+  standing: 'imported' | 'skipped' | 'ignored';
+  huduCompanyId?: number;
+  huduUrl?: string;
+  huduName?: string;
+  identifier?: string;
+  archived?: boolean;
+  lastPushedHash?: string;
+  lastPushedFields?: string;
+  /** Set before a create in Hudu, cleared once the created company is recorded. */
+  pendingCreate?: Date;
+  updatedAt?: Date;
+}
+
+export interface RecordStateDocument {
+  integrationId: string;
+  kind: 'configuration' | 'contact';
+  manageId: number;
+  manageCompanyId: number;
+  huduAssetId?: number;
+  huduCompanyId?: number;
+  layoutId?: number;
+  archived?: boolean;
+  lastPushedHash?: string;
+  lastPushedFields?: string;
+  pendingCreate?: Date;
+  updatedAt?: Date;
+}
+
+export interface ParkedDocument {
+  integrationId: string;
+  kind: 'configuration' | 'contact';
+  manageId: number;
+  manageCompanyId: number;
+  /** 'undecided': the company's match is not decided; 'blocked': the kind's layout is missing or inactive. */
+  reason: 'undecided' | 'blocked';
+  /** The Fetched event's payload, as JSON. */
+  payload: string;
+  runId?: string;
+  parkedAt: Date;
+}
+
+const companySchema = new Schema<CompanyStateDocument>(
+  {
+    integrationId: { type: String, required: true },
+    manageCompanyId: { type: Number, required: true },
+    decision: { type: String, required: true },
+    standing: { type: String, required: true },
+    huduCompanyId: Number,
+    huduUrl: String,
+    huduName: String,
+    identifier: String,
+    archived: Boolean,
+    lastPushedHash: String,
+    lastPushedFields: String,
+    pendingCreate: Date,
+    updatedAt: Date,
+  },
+  { versionKey: false, collection: 'importer_companies' },
+);
+companySchema.index({ integrationId: 1, manageCompanyId: 1 }, { unique: true });
+
+const recordSchema = new Schema<RecordStateDocument>(
+  {
+    integrationId: { type: String, required: true },
+    kind: { type: String, required: true },
+    manageId: { type: Number, required: true },
+    manageCompanyId: { type: Number, required: true },
+    huduAssetId: Number,
+    huduCompanyId: Number,
+    layoutId: Number,
+    archived: Boolean,
+    lastPushedHash: String,
+    lastPushedFields: String,
+    pendingCreate: Date,
+    updatedAt: Date,
+  },
+  { versionKey: false, collection: 'importer_records' },
+);
+recordSchema.index({ integrationId: 1, kind: 1, manageId: 1 }, { unique: true });
+
+const parkedSchema = new Schema<ParkedDocument>(
+  {
+    integrationId: { type: String, required: true },
+    kind: { type: String, required: true },
+    manageId: { type: Number, required: true },
+    manageCompanyId: { type: Number, required: true },
+    reason: { type: String, required: true },
+    payload: { type: String, required: true },
+    runId: String,
+    parkedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'importer_parked' },
+);
+parkedSchema.index({ integrationId: 1, kind: 1, manageId: 1 }, { unique: true });
+parkedSchema.index({ integrationId: 1, manageCompanyId: 1 });
+
+export interface ImporterState {
+  companies: Model<CompanyStateDocument>;
+  records: Model<RecordStateDocument>;
+  parked: Model<ParkedDocument>;
+}
+
+export async function importerState(connection: Connection): Promise<ImporterState> {
+  const model = <T>(name: string, schema: Schema<T>) =>
+    (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
+  const state = {
+    companies: model('ImporterCompany', companySchema),
+    records: model('ImporterRecord', recordSchema),
+    parked: model('ImporterParked', parkedSchema),
+  };
+  await Promise.all([state.companies.init(), state.records.init(), state.parked.init()]);
+  return state;
+}
+
+export function readFields(json: string | undefined): MappedFields | undefined {
+  if (json === undefined) return undefined;
+  try {
+    return JSON.parse(json) as MappedFields;
+  } catch {
+    return undefined;
+  }
+}
