@@ -2,6 +2,9 @@ module.exports = {
   displayName: 'sync-demo',
   preset: '../../jest.preset.js',
   rootDir: __dirname,
+  // End-to-end tests start the built services and simulators against the real Kafka broker and FerretDB.
+  globalSetup: '<rootDir>/../../tools/jest/stack-setup.js',
+  testTimeout: 300_000,
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   coverageDirectory: '../../coverage/tools/sync-demo',
 };

@@ -304,6 +304,15 @@ describe('matcher (real broker + FerretDB, Hudu simulator)', () => {
       expect(decided.items.map((v) => v.manageCompanyId)).toEqual([chosen.id]);
     });
 
+    it('refuses to link a second Manage company to a Hudu company that is already linked (409)', async () => {
+      const other = matchable.find((m) => m.id !== chosen.id)!;
+      const response = await decide(id, other.id, { decision: 'link', huduCompanyId: huduId });
+      expect(response.statusCode).toBe(409);
+      expect(JSON.stringify(response.json())).toContain(`already linked to Manage company ${chosen.id}`);
+      const pending = await list(id, '&status=pending');
+      expect(pending.items.map((v) => v.manageCompanyId)).toContain(other.id);
+    });
+
     it('publishes CompanyMatched again when a decided company changes in Manage', async () => {
       const changed = { ...chosen, phoneNumber: '+1 555 0100' };
       await fetchOne(id, changed);

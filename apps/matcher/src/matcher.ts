@@ -382,6 +382,7 @@ export class MatcherApi {
     let request: DecisionRequest;
     if (body.decision === 'link') {
       const name = await this.requireHuduCompany(integrationId, body.huduCompanyId);
+      await this.refuseSecondLink(integrationId, manageCompanyId, body.huduCompanyId);
       request = {
         decision: 'link',
         huduCompanyId: body.huduCompanyId,
@@ -405,6 +406,29 @@ export class MatcherApi {
     if (current.decision) await this.publish(integrationId, [{ doc, decision: current }]);
     if (decision.decision === 'create') this.deps.mirror.invalidate(integrationId);
     return toView(doc, decision);
+  }
+
+  /**
+   * One Hudu company documents one Manage company: linking a second one to it would merge two customers'
+   * records (the "duplicate/wrong match" complaint). Refused with the company already linked named.
+   */
+  private async refuseSecondLink(integrationId: string, manageCompanyId: number, huduCompanyId: number) {
+    const latest = await this.deps.store.latestDecisions(integrationId);
+    for (const [otherId, decision] of latest) {
+      if (
+        otherId !== manageCompanyId &&
+        decision.decision === 'link' &&
+        decision.huduCompanyId === huduCompanyId
+      ) {
+        throw new ApiProblem(
+          409,
+          `Hudu company ${huduCompanyId} is already linked to Manage company ${otherId}`,
+          [
+            `huduCompanyId: already linked to Manage company ${otherId}; undo that decision first, or choose "create"`,
+          ],
+        );
+      }
+    }
   }
 
   async undo(integrationId: string, manageCompanyId: number, by?: string): Promise<MatchView> {

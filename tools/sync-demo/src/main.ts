@@ -6,7 +6,7 @@ import { manageDataset } from '@cw-hudu-sync/sample-data';
 import { startHuduSimulator, startManageSimulator, startPipeline } from './lib/environment';
 import { parseOptions } from './lib/options';
 import { printSummary } from './lib/summary';
-import { createIntegration, decideRemainingMatches, requestSync, waitForQuietPipeline } from './lib/sync';
+import { createIntegration, decideRemainingMatches, requestSync, waitForIdlePipeline } from './lib/sync';
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
@@ -41,7 +41,7 @@ async function main() {
       deadline: started + options.timeoutSeconds * 1000,
     };
     const decisions = await decideRemainingMatches(context);
-    await waitForQuietPipeline(context);
+    await waitForIdlePipeline(context);
     const ok = await printSummary(context, decisions, Date.now() - started);
     if (options.keepRunning) {
       process.stdout.write('\nServices keep running; Ctrl-C stops them.\n');

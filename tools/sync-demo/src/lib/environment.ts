@@ -11,6 +11,9 @@ export type ServiceName = (typeof SERVICES)[number];
 /** The five services running as real processes against the stack, plus clients for their APIs. */
 export interface PipelineEnvironment {
   group: ProcessGroup;
+  /** Topic namespace and consumer-group prefix of this environment. */
+  namespace: string;
+  kafkaBrokers: string[];
   logDir: string;
   admin: Api;
   matcher: Api;
@@ -72,6 +75,8 @@ export async function startPipeline(settings: EnvironmentSettings): Promise<Pipe
   }
   return {
     group,
+    namespace: settings.tag,
+    kafkaBrokers: settings.kafkaBrokers.split(','),
     logDir,
     ports,
     linkUrl,

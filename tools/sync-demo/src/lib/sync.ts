@@ -1,5 +1,6 @@
 import { expectedHuduState, type ExpectedSyncOptions, type ManageDataset } from '@cw-hudu-sync/sample-data';
 import type { HuduSimulatorHandle, ManageSimulatorHandle, PipelineEnvironment } from './environment';
+import { pipelineLag } from './lag';
 import { until } from './processes';
 
 /** One integration being synced through a pipeline environment. */
@@ -91,7 +92,8 @@ export type ReviewStrategy = (
 
 /**
  * What an admin does with the review list: confirm the best candidate when it rests on more than a
- * suggestion (an existing link, the id number, the exact normalised name), otherwise create a new company.
+ * suggestion (an existing link, the id number, the exact normalised name) and nothing makes it ambiguous
+ * (another company claiming the same Hudu company, duplicate names); otherwise create a new company.
  */
 export const confirmOrCreate: ReviewStrategy = (match) => {
   const best = match.proposal?.candidates[0];
@@ -114,12 +116,16 @@ export async function decideRemainingMatches(
         throw new Error(`the run failed: ${JSON.stringify(run.errors.slice(0, 3))}`);
       const pending = await pendingMatches(context);
       for (const match of pending) {
-        const decision = strategy(match);
-        await context.env.matcher.call(
-          'POST',
-          `/api/integrations/${context.integrationId}/matches/${match.manageCompanyId}/decision`,
-          decision,
-        );
+        const path = `/api/integrations/${context.integrationId}/matches/${match.manageCompanyId}/decision`;
+        let decision = strategy(match);
+        try {
+          await context.env.matcher.call('POST', path, decision);
+        } catch (error) {
+          // 409: that Hudu company is already linked to another Manage company; an admin creates instead.
+          if (decision.decision !== 'link' || !(error as Error).message.includes(' 409:')) throw error;
+          decision = { decision: 'create' };
+          await context.env.matcher.call('POST', path, decision);
+        }
         decisions[decision.decision]++;
       }
       const fetched = run.stage !== 'requested' && run.stage !== 'fetching';
@@ -138,31 +144,28 @@ export interface HuduCounters {
 
 export async function huduRequests(hudu: HuduSimulatorHandle): Promise<HuduCounters> {
   const response = await fetch(`${hudu.url}/_sim/counters`);
-  const body = (await response.json()) as
-    { counters?: Array<{ method: string; count: number }> } | Array<{ method: string; count: number }>;
-  const rows = Array.isArray(body) ? body : (body.counters ?? []);
-  let total = 0;
-  let writes = 0;
-  for (const row of rows) {
-    total += row.count;
-    if (row.method !== 'GET') writes += row.count;
-  }
-  return { total, writes };
+  const body = (await response.json()) as {
+    total: number;
+    entries: Array<{ method: string; count: number }>;
+  };
+  const writes = body.entries.filter((e) => e.method !== 'GET').reduce((sum, e) => sum + e.count, 0);
+  return { total: body.total, writes };
 }
 
-/** Waits until Hudu has received no request for `quietMs`: everything in flight has landed. */
-export async function waitForQuietPipeline(context: SyncContext, quietMs = 4_000): Promise<void> {
-  let last = -1;
-  let quietSince = Date.now();
+/**
+ * Waits until the pipeline is idle: every consumer group has committed everything published so far, for
+ * `settleMs` in a row (a handler may publish follow-up events, so one look is not enough).
+ */
+export async function waitForIdlePipeline(context: SyncContext, settleMs = 2_000): Promise<void> {
+  let idleSince: number | undefined;
   await until(
-    `the pipeline to settle (no Hudu request for ${quietMs / 1000} s)`,
+    'every service to finish its work (consumer lag 0)',
     async () => {
-      const { total } = await huduRequests(context.hudu);
-      if (total !== last) {
-        last = total;
-        quietSince = Date.now();
-      }
-      return Date.now() - quietSince >= quietMs;
+      const lag = await pipelineLag(context.env.kafkaBrokers, context.env.namespace);
+      const idle = Object.values(lag).every((n) => n === 0);
+      if (!idle) idleSince = undefined;
+      else idleSince ??= Date.now();
+      return idleSince !== undefined && Date.now() - idleSince >= settleMs;
     },
     remaining(context),
     500,

@@ -63,14 +63,17 @@ export class EventConsumer {
   private crashed: string | undefined;
   private readonly wakeUps = new Set<() => void>();
   private inFlight: Promise<void> | undefined;
+  private readonly groupId: string;
   private readonly metrics: MessagingMetrics | undefined;
 
   constructor(private readonly settings: EventConsumerSettings) {
     this.maxAttempts = settings.maxAttempts ?? 5;
     this.backoff = settings.backoff ?? { initialMs: 250, maxMs: 30_000 };
     this.metrics = settings.metrics ? messagingMetrics(settings.metrics) : undefined;
+    // The group is namespaced like the topics: environments sharing a cluster never share a group.
+    this.groupId = topicName(settings.groupId, settings.namespace);
     this.consumer = settings.kafka.consumer({
-      groupId: settings.groupId,
+      groupId: this.groupId,
       sessionTimeout: settings.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
@@ -144,7 +147,7 @@ export class EventConsumer {
     const headers = message.headers ?? {};
     for (let attempt = 1; ; attempt++) {
       if (this.stopping && attempt > 1) return; // uncommitted: delivered again after restart
-      const timer = this.metrics?.handlerSeconds.startTimer({ topic, group: this.settings.groupId });
+      const timer = this.metrics?.handlerSeconds.startTimer({ topic, group: this.groupId });
       try {
         await withProcessSpan(event, topic, headers, (span) => {
           span.setAttribute('cwhs.attempt', attempt);
@@ -177,7 +180,7 @@ export class EventConsumer {
   }
 
   private count(topic: string, outcome: 'ok' | 'retried' | 'dead_lettered' | 'invalid') {
-    this.metrics?.handled.inc({ topic, group: this.settings.groupId, outcome });
+    this.metrics?.handled.inc({ topic, group: this.groupId, outcome });
   }
 
   private async deadLetter(
@@ -185,7 +188,7 @@ export class EventConsumer {
     reason: string,
     attempts: number,
   ) {
-    this.metrics?.deadLettered.inc({ topic, group: this.settings.groupId });
+    this.metrics?.deadLettered.inc({ topic, group: this.groupId });
     await this.settings.publisher.deadLetter({
       value: message.value,
       key: message.key,
@@ -194,7 +197,7 @@ export class EventConsumer {
       topic,
       partition,
       offset: message.offset,
-      consumerGroup: this.settings.groupId,
+      consumerGroup: this.groupId,
       attempts,
     });
   }
