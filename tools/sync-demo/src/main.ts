@@ -6,7 +6,13 @@ import { manageDataset } from '@cw-hudu-sync/sample-data';
 import { startHuduSimulator, startManageSimulator, startPipeline } from './lib/environment';
 import { parseOptions } from './lib/options';
 import { printSummary } from './lib/summary';
-import { createIntegration, decideRemainingMatches, requestSync, waitForIdlePipeline } from './lib/sync';
+import {
+  createIntegration,
+  decideRemainingMatches,
+  huduState,
+  requestSync,
+  waitForIdlePipeline,
+} from './lib/sync';
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
@@ -29,6 +35,7 @@ async function main() {
       seed: options.seed,
     });
     const hudu = await startHuduSimulator(env.group, 'hudu-simulator', options.seed, dataset);
+    const initialHudu = await huduState(hudu);
     const integrationId = 'demo';
     await createIntegration(env, integrationId, manage, hudu, { matchPolicy: options.policy });
     const runId = await requestSync(env, integrationId, 'full');
@@ -37,6 +44,7 @@ async function main() {
       integrationId,
       runId,
       hudu,
+      initialHudu,
       dataset,
       deadline: started + options.timeoutSeconds * 1000,
     };

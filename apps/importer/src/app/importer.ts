@@ -33,7 +33,13 @@ import {
 } from '@cw-hudu-sync/importing';
 import { IntegrationNotFoundError, type IntegrationStore, RunStore } from '@cw-hudu-sync/integrations';
 import type { Logger } from '@cw-hudu-sync/logging';
-import { EventConsumer, type EventPublisher, PermanentFailure, reasonOf } from '@cw-hudu-sync/messaging';
+import {
+  EventConsumer,
+  type EventPublisher,
+  PermanentFailure,
+  reasonOf,
+  KeyedQueue,
+} from '@cw-hudu-sync/messaging';
 import { type HuduSession, HuduSessions, type SessionSettings } from './hudu-sessions';
 import { type CompanyStateDocument, importerState, type ImporterState, readFields } from './state';
 
@@ -68,12 +74,16 @@ export async function startImporter(settings: ImporterSettings): Promise<Importe
     new RunStore(settings.db),
     settings.logger,
   );
+  const perIntegration = new KeyedQueue();
   const consumer = new EventConsumer({
     kafka: settings.kafka,
     groupId: settings.groupId ?? 'importer',
     topics: [TOPICS.companyMatches, TOPICS.manageRecords],
     ...(settings.namespace ? { namespace: settings.namespace } : {}),
-    handler: (event, context) => withHeartbeats(context, () => work.handle(event)),
+    // Two topics, so one integration's events can arrive on two partitions at once: handle them one at a
+    // time per integration (one writer per document), integrations side by side.
+    handler: (event, context) =>
+      perIntegration.run(event.integrationId, () => withHeartbeats(context, () => work.handle(event))),
     publisher: settings.publisher,
     logger: settings.logger,
     ...(settings.metrics ? { metrics: settings.metrics } : {}),

@@ -16,3 +16,4 @@ export {
 export { EventPublisher, type DeadLetter } from './lib/publisher';
 export { productTopics, topicName } from './lib/topology';
 export { messagingMetrics, type MessagingMetrics } from './lib/metrics';
+export { KeyedQueue } from './lib/keyed-queue';

@@ -6,6 +6,8 @@ import { until } from './processes';
 /** One integration being synced through a pipeline environment. */
 export interface SyncContext {
   env: PipelineEnvironment;
+  /** Hudu before the first sync: pre-existing companies are not ours to explain. */
+  initialHudu?: HuduState;
   integrationId: string;
   runId: string;
   hudu: HuduSimulatorHandle;
@@ -114,6 +116,11 @@ export async function decideRemainingMatches(
       const run = await getRun(context);
       if (run.stage === 'failed')
         throw new Error(`the run failed: ${JSON.stringify(run.errors.slice(0, 3))}`);
+      // An admin reviews what the policy left: after the fetch, once the matcher has caught up with it.
+      const fetched = run.stage !== 'requested' && run.stage !== 'fetching';
+      if (!fetched) return false;
+      const lag = await pipelineLag(context.env.kafkaBrokers, context.env.namespace);
+      if ((lag['matcher'] ?? 0) > 0) return false;
       const pending = await pendingMatches(context);
       for (const match of pending) {
         const path = `/api/integrations/${context.integrationId}/matches/${match.manageCompanyId}/decision`;
@@ -128,8 +135,7 @@ export async function decideRemainingMatches(
         }
         decisions[decision.decision]++;
       }
-      const fetched = run.stage !== 'requested' && run.stage !== 'fetching';
-      return fetched && pending.length === 0;
+      return pending.length === 0;
     },
     remaining(context),
     1_000,
@@ -206,8 +212,9 @@ export async function compareWithExpected(context: SyncContext, options: Expecte
     }
   }
   const expectedIdentifiers = new Set(expected.map((c) => c.identifier));
+  const preExisting = new Set((context.initialHudu?.companies ?? []).map((c) => c.id));
   const extra = state.companies.filter(
-    (c) => c.id_number && !expectedIdentifiers.has(c.id_number) && !c.archived,
+    (c) => c.id_number && !expectedIdentifiers.has(c.id_number) && !c.archived && !preExisting.has(c.id),
   );
   for (const company of extra) problems.push(`unexpected company ${company.name} (${company.id_number})`);
   const duplicates = state.companies.length - new Set(state.companies.map((c) => c.name.toLowerCase())).size;

@@ -40,6 +40,11 @@ export interface EventConsumerSettings {
   sessionTimeoutMs?: number;
   /** Where to count messages handled, retried and dead-lettered (the service's /metrics registry). */
   metrics?: Registry;
+  /**
+   * Partitions handled at the same time (default 3). Order holds within a partition, and every event of
+   * one integration is on one partition, so integrations proceed side by side without reordering.
+   */
+  partitionsConsumedConcurrently?: number;
 }
 
 /**
@@ -62,7 +67,7 @@ export class EventConsumer {
   private joined = false;
   private crashed: string | undefined;
   private readonly wakeUps = new Set<() => void>();
-  private inFlight: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly groupId: string;
   private readonly metrics: MessagingMetrics | undefined;
 
@@ -112,10 +117,11 @@ export class EventConsumer {
     });
     await this.consumer.run({
       autoCommit: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.settings.partitionsConsumedConcurrently ?? 3,
       eachMessage: (payload) => {
         const work = this.process(payload);
-        this.inFlight = work.catch(() => undefined);
+        const settled = work.catch(() => undefined).finally(() => this.inFlight.delete(settled));
+        this.inFlight.add(settled);
         return work;
       },
     });
@@ -124,7 +130,7 @@ export class EventConsumer {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const wake of this.wakeUps) wake();
-    await this.inFlight;
+    await Promise.all(this.inFlight);
     await this.consumer.disconnect();
   }
 
