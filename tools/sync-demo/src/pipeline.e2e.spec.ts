@@ -1,8 +1,8 @@
 /**
  * The product end to end: the five services as real processes, the real Kafka broker and FerretDB, a
- * Manage simulator with the small sample dataset and one Hudu simulator per integration (all integrations
- * share the same services: the deployment is multi-tenant). Each scenario compares Hudu's final state with
- * the expectation computed from the dataset alone (libs/shared/sample-data expectedHuduState).
+ * Manage simulator with the small sample dataset and one Hudu simulator per integration. All scenarios
+ * are integrations of ONE deployment, synced at the same time (it is multi-tenant), and each one's Hudu
+ * ends up compared with the expectation computed from the dataset alone (sample-data expectedHuduState).
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import {
   startManageSimulator,
   startPipeline,
 } from './lib/environment';
+import { until } from './lib/processes';
 import {
   compareWithExpected,
   confirmOrCreate,
@@ -25,15 +26,117 @@ import {
   pendingMatches,
   requestSync,
   type ReviewStrategy,
+  type RunView,
   type SyncContext,
   waitForIdlePipeline,
 } from './lib/sync';
-import { until } from './lib/processes';
 
-const SCENARIO_MS = 240_000;
+const SETUP_MS = 900_000;
 const dataset = manageDataset({ size: 'small', seed: 1 });
+const typeId = dataset.configurationTypes[0]!.id;
+const createAll: ReviewStrategy = () => ({ decision: 'create' });
+
+interface Scenario {
+  options: Record<string, unknown>;
+  expected: ExpectedSyncOptions;
+  strategy?: ReviewStrategy;
+}
+
+/**
+ * Every scenario is an integration of its own, synced concurrently through the same services. Options
+ * that do not interfere share an integration, to keep the suite's load within a 2-core machine.
+ */
+const SCENARIOS: Record<string, Scenario> = {
+  'auto-exact': { options: { matchPolicy: 'auto-exact' }, expected: {} },
+  'auto-create': { options: { matchPolicy: 'auto-create' }, expected: {} },
+  skips: {
+    options: {
+      matchPolicy: 'auto-create',
+      skipInactiveCompanies: true,
+      skipContacts: true,
+      skippedConfigurationTypeIds: [typeId],
+    },
+    expected: { skipInactiveCompanies: true, skipContacts: true, skippedConfigurationTypeIds: [typeId] },
+  },
+  layouts: {
+    options: {
+      matchPolicy: 'auto-create',
+      configurationLayout: 'No Such Layout',
+      contactLayout: HUDU_SEED_LAYOUTS.inactive,
+    },
+    expected: { blockedKinds: ['configuration', 'contact'] },
+  },
+  'name-clash': {
+    options: { skipConfigurations: true },
+    expected: { skipConfigurations: true },
+    strategy: createAll,
+  },
+};
+
+interface Outcome {
+  context: SyncContext;
+  problems: string[];
+  run: RunView;
+  decisions: { link: number; create: number; ignore: number };
+}
+
 let env: PipelineEnvironment;
 let manage: ManageSimulatorHandle;
+const outcomes = new Map<string, Outcome>();
+let review: {
+  before: { companies: number; assets: number };
+  untouched: { companies: number; assets: number };
+  outcome: Outcome;
+};
+
+async function prepare(id: string, options: Record<string, unknown>): Promise<SyncContext> {
+  const hudu = await startHuduSimulator(env.group, `hudu-${id}`, '1', dataset);
+  const initialHudu = await huduState(hudu);
+  await createIntegration(env, id, manage, hudu, options);
+  const runId = await requestSync(env, id, 'full');
+  return {
+    env,
+    integrationId: id,
+    runId,
+    hudu,
+    initialHudu,
+    dataset,
+    deadline: Date.now() + SETUP_MS - 60_000,
+  };
+}
+
+async function finish(
+  context: SyncContext,
+  expected: ExpectedSyncOptions,
+  strategy: ReviewStrategy = confirmOrCreate,
+) {
+  const decisions = await decideRemainingMatches(context, strategy);
+  await waitForIdlePipeline(context);
+  const { problems } = await compareWithExpected(context, expected);
+  return { context, problems, decisions, run: await getRun(context) };
+}
+
+/** Review policy: the fetch finishes with every company pending and Hudu untouched; then the admin decides. */
+async function reviewScenario() {
+  const context = await prepare('review', {});
+  const count = async () => {
+    const state = await huduState(context.hudu);
+    return { companies: state.companies.length, assets: state.assets.length };
+  };
+  const before = await count();
+  await until(
+    'the review fetch to finish with companies pending',
+    async () => {
+      const run = await getRun(context);
+      return (
+        run.stage !== 'requested' && run.stage !== 'fetching' && (await pendingMatches(context)).length > 0
+      );
+    },
+    SETUP_MS / 2,
+  );
+  const untouched = await count();
+  return { before, untouched, outcome: await finish(context, {}) };
+}
 
 beforeAll(async () => {
   env = await startPipeline({
@@ -43,200 +146,94 @@ beforeAll(async () => {
     mongoUrl: process.env['MONGO_URL']!,
   });
   manage = await startManageSimulator(env.group, 'manage-simulator', { size: 'small', seed: '1' });
-}, SCENARIO_MS);
+  const runs = Object.entries(SCENARIOS).map(async ([id, scenario]) => {
+    const context = await prepare(id, scenario.options);
+    outcomes.set(id, await finish(context, scenario.expected, scenario.strategy));
+  });
+  const [reviewed] = await Promise.all([reviewScenario(), ...runs]);
+  review = reviewed;
+}, SETUP_MS);
 
 afterAll(async () => {
   await env?.stop();
 });
 
-interface Scenario {
-  options?: Record<string, unknown>;
-  strategy?: ReviewStrategy;
-  manage?: ManageSimulatorHandle;
-}
+const outcome = (id: string) => {
+  const found = outcomes.get(id);
+  if (!found) throw new Error(`scenario ${id} did not run`);
+  return found;
+};
 
-async function syncScenario(id: string, scenario: Scenario = {}) {
-  const hudu = await startHuduSimulator(env.group, `hudu-${id}`, '1', dataset);
-  await createIntegration(env, id, scenario.manage ?? manage, hudu, scenario.options ?? {});
-  const runId = await requestSync(env, id, 'full');
-  const context: SyncContext = {
-    env,
-    integrationId: id,
-    runId,
-    hudu,
-    dataset,
-    deadline: Date.now() + SCENARIO_MS - 20_000,
-  };
-  const decisions = await decideRemainingMatches(context, scenario.strategy ?? confirmOrCreate);
-  await waitForIdlePipeline(context);
-  return { context, decisions, hudu };
-}
+describe('the pipeline end to end (multi-tenant, real services, Kafka and FerretDB)', () => {
+  it('review policy: nothing is imported before the admin decides; afterwards Hudu is as expected', () => {
+    expect(review.untouched).toEqual(review.before);
+    expect(review.outcome.problems).toEqual([]);
+    expect(review.outcome.decisions.link + review.outcome.decisions.create).toBeGreaterThan(0);
+  });
 
-async function expectHuduAsExpected(context: SyncContext, options: ExpectedSyncOptions = {}) {
-  const { problems } = await compareWithExpected(context, options);
-  expect(problems).toEqual([]);
-}
+  it('auto-exact: unique exact matches are confirmed by the policy, the rest by the admin', () => {
+    const { problems, decisions, run } = outcome('auto-exact');
+    expect(problems).toEqual([]);
+    expect(run.counts['company']?.['matched']).toBeGreaterThan(0);
+    expect(decisions.link + decisions.create).toBeLessThan(dataset.companies.length);
+  });
 
-describe('the pipeline end to end', () => {
-  it(
-    'review policy: nothing company-specific is imported until the admin decides; then Hudu is as expected',
-    async () => {
-      const hudu = await startHuduSimulator(env.group, 'hudu-review', '1', dataset);
-      const before = await huduState(hudu);
-      await createIntegration(env, 'review', manage, hudu, {});
-      const runId = await requestSync(env, 'review', 'full');
-      const context: SyncContext = {
-        env,
-        integrationId: 'review',
-        runId,
-        hudu,
-        dataset,
-        deadline: Date.now() + 200_000,
-      };
-      await until(
-        'the fetch to finish with every company pending',
-        async () => {
-          const run = await getRun(context);
-          return (
-            run.stage !== 'requested' &&
-            run.stage !== 'fetching' &&
-            (await pendingMatches(context)).length > 0
-          );
-        },
-        120_000,
-      );
-      await waitForIdlePipeline(context);
-      const untouched = await huduState(hudu);
-      expect(untouched.assets.length).toBe(before.assets.length);
-      expect(untouched.companies.length).toBe(before.companies.length);
+  it('auto-create: companies without a candidate are created without review', () => {
+    const { problems, decisions } = outcome('auto-create');
+    expect(problems).toEqual([]);
+    expect(decisions.create).toBeLessThan(outcome('name-clash').decisions.create);
+  });
 
-      await decideRemainingMatches(context);
-      await waitForIdlePipeline(context);
-      await expectHuduAsExpected(context);
-    },
-    SCENARIO_MS,
-  );
+  it('inactive companies arrive archived by default; skipped inactive companies, contacts and types stay out', () => {
+    expect(outcome('auto-create').problems).toEqual([]); // the oracle expects the inactive ones archived
+    expect(outcome('skips').problems).toEqual([]);
+  });
 
-  it(
-    'auto-exact: unique exact matches are confirmed automatically, the rest by the admin',
-    async () => {
-      const { context, decisions } = await syncScenario('auto-exact', {
-        options: { matchPolicy: 'auto-exact' },
-      });
-      await expectHuduAsExpected(context);
-      expect(decisions.link + decisions.create).toBeLessThan(dataset.companies.length);
-    },
-    SCENARIO_MS,
-  );
+  it('a missing and an inactive layout block their kind, each named; the companies are still imported', () => {
+    const { problems, run } = outcome('layouts');
+    expect(problems).toEqual([]);
+    expect(JSON.stringify(run.errors)).toContain('No Such Layout');
+    expect(JSON.stringify(run.errors)).toContain(HUDU_SEED_LAYOUTS.inactive);
+  });
 
-  it(
-    'auto-create: unmatched companies are created without review',
-    async () => {
-      const { context, decisions } = await syncScenario('auto-create', {
-        options: { matchPolicy: 'auto-create' },
-      });
-      await expectHuduAsExpected(context);
-      expect(decisions.create).toBe(0);
-    },
-    SCENARIO_MS,
-  );
+  it('creating companies whose names Hudu already has follows the clash rule (configurations skipped here)', async () => {
+    const { problems, context } = outcome('name-clash');
+    expect(problems).toEqual([]);
+    const names = (await huduState(context.hudu)).companies.map((c) => c.name.toLowerCase());
+    expect(new Set(names).size).toBe(names.length);
+  });
 
-  it(
-    'inactive companies arrive archived by default, and not at all when skipped',
-    async () => {
-      const archived = await syncScenario('inactive-archived', { options: { matchPolicy: 'auto-create' } });
-      await expectHuduAsExpected(archived.context);
-      const skipped = await syncScenario('inactive-skipped', {
-        options: { matchPolicy: 'auto-create', skipInactiveCompanies: true },
-      });
-      await expectHuduAsExpected(skipped.context, { skipInactiveCompanies: true });
-    },
-    SCENARIO_MS,
-  );
+  it('a re-sync with nothing changed makes 0 Hudu writes; one changed configuration makes exactly 1', async () => {
+    const own = await startManageSimulator(env.group, 'manage-changes', { size: 'small', seed: '1' });
+    const hudu = await startHuduSimulator(env.group, 'hudu-changes', '1', dataset);
+    const initialHudu = await huduState(hudu);
+    await createIntegration(env, 'changes', own, hudu, { matchPolicy: 'auto-create' });
+    const base = {
+      env,
+      integrationId: 'changes',
+      hudu,
+      initialHudu,
+      dataset,
+      deadline: Date.now() + 280_000,
+    };
+    const first = await finish({ ...base, runId: await requestSync(env, 'changes') }, {});
+    expect(first.problems).toEqual([]);
 
-  it(
-    'skips contacts, configurations, and chosen configuration types',
-    async () => {
-      const typeId = dataset.configurationTypes[0]!.id;
-      const contacts = await syncScenario('skip-contacts', {
-        options: { matchPolicy: 'auto-create', skipContacts: true },
-      });
-      await expectHuduAsExpected(contacts.context, { skipContacts: true });
-      const configurations = await syncScenario('skip-configurations', {
-        options: { matchPolicy: 'auto-create', skipConfigurations: true },
-      });
-      await expectHuduAsExpected(configurations.context, { skipConfigurations: true });
-      const types = await syncScenario('skip-types', {
-        options: { matchPolicy: 'auto-create', skippedConfigurationTypeIds: [typeId] },
-      });
-      await expectHuduAsExpected(types.context, { skippedConfigurationTypeIds: [typeId] });
-    },
-    SCENARIO_MS * 2,
-  );
+    const before = await huduRequests(hudu);
+    await finish({ ...base, runId: await requestSync(env, 'changes') }, {});
+    const afterNoChange = await huduRequests(hudu);
+    expect(afterNoChange.writes - before.writes).toBe(0);
 
-  it(
-    'a missing or inactive layout blocks that kind, names the layout, and everything else is imported',
-    async () => {
-      const missing = await syncScenario('layout-missing', {
-        options: { matchPolicy: 'auto-create', configurationLayout: 'No Such Layout' },
-      });
-      await expectHuduAsExpected(missing.context, { blockedKinds: ['configuration'] });
-      expect(JSON.stringify((await getRun(missing.context)).errors)).toContain('No Such Layout');
-
-      const inactive = await syncScenario('layout-inactive', {
-        options: { matchPolicy: 'auto-create', contactLayout: HUDU_SEED_LAYOUTS.inactive },
-      });
-      await expectHuduAsExpected(inactive.context, { blockedKinds: ['contact'] });
-      expect(JSON.stringify((await getRun(inactive.context)).errors)).toContain(HUDU_SEED_LAYOUTS.inactive);
-    },
-    SCENARIO_MS,
-  );
-
-  it(
-    'creating a company whose name Hudu already has follows the clash rule instead of failing or merging',
-    async () => {
-      const createAll: ReviewStrategy = () => ({ decision: 'create' });
-      const { context } = await syncScenario('name-clash', { strategy: createAll });
-      await expectHuduAsExpected(context);
-      const state = await huduState(context.hudu);
-      const names = state.companies.map((c) => c.name.toLowerCase());
-      expect(new Set(names).size).toBe(names.length);
-    },
-    SCENARIO_MS,
-  );
-
-  it(
-    'a re-sync with nothing changed makes 0 Hudu writes; one changed configuration makes exactly 1',
-    async () => {
-      const own = await startManageSimulator(env.group, 'manage-changes', { size: 'small', seed: '1' });
-      const { context } = await syncScenario('changes', {
-        options: { matchPolicy: 'auto-create' },
-        manage: own,
-      });
-      await expectHuduAsExpected(context);
-
-      const before = await huduRequests(context.hudu);
-      const second = { ...context, runId: await requestSync(env, 'changes', 'full') };
-      await decideRemainingMatches(second);
-      await waitForIdlePipeline(second);
-      const afterNoChange = await huduRequests(context.hudu);
-      expect(afterNoChange.writes - before.writes).toBe(0);
-
-      const configuration = [...dataset.configurations()].find(
-        (c) => !dataset.companies.find((co) => co.id === c.company.id)?.deletedFlag,
-      )!;
-      const response = await fetch(`${own.url}/_sim/configurations/${configuration.id}`, {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ serialNumber: `CHANGED-${Date.now()}` }),
-      });
-      expect(response.ok).toBe(true);
-      const third = { ...context, runId: await requestSync(env, 'changes', 'full') };
-      await decideRemainingMatches(third);
-      await waitForIdlePipeline(third);
-      const afterOneChange = await huduRequests(context.hudu);
-      expect(afterOneChange.writes - afterNoChange.writes).toBe(1);
-    },
-    SCENARIO_MS,
-  );
+    const live = new Set(dataset.companies.filter((c) => !c.deletedFlag).map((c) => c.id));
+    const configuration = [...dataset.configurations()].find((c) => live.has(c.company.id))!;
+    const response = await fetch(`${own.url}/_sim/configurations/${configuration.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ serialNumber: `CHANGED-${configuration.id}` }),
+    });
+    expect(response.ok).toBe(true);
+    await finish({ ...base, runId: await requestSync(env, 'changes') }, {});
+    const afterOneChange = await huduRequests(hudu);
+    expect(afterOneChange.writes - afterNoChange.writes).toBe(1);
+  }, 300_000);
 });
