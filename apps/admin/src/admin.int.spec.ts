@@ -10,7 +10,8 @@ import { connectDatabase } from '@cw-hudu-sync/persistence';
 import { SecretBox } from '@cw-hudu-sync/secrets';
 import { buildServiceApp } from '@cw-hudu-sync/service';
 import { isolatedMongoUrl, stackAddresses, testLogger, uniqueName, waitFor } from '@cw-hudu-sync/testing';
-import { ALL_GRANTS, type ManageSimulatorProcess, startManageSimulator } from '../test/manage-simulator';
+import { type ManageSimulatorProcess, startManageSimulator } from '@cw-hudu-sync/testing';
+import { ALL_GRANTS } from '../test/grants';
 import { adminRoutes, type AdminDependencies } from './app/admin-api';
 import { createPreflight } from './app/preflight';
 
@@ -118,7 +119,9 @@ describe('admin API against the real broker, database and simulators', () => {
   });
 
   beforeEach(async () => {
-    await manage.setGrants(ALL_GRANTS);
+    await manage.control('PUT', `/_sim/members/${encodeURIComponent(manage.publicKey)}/grants`, {
+      grants: ALL_GRANTS,
+    });
   });
 
   afterAll(async () => {
@@ -261,7 +264,9 @@ describe('admin API against the real broker, database and simulators', () => {
   });
 
   it('reports each missing Manage grant by name (422, nothing saved) unless ?skipPreflight=true', async () => {
-    await manage.setGrants(ALL_GRANTS.filter((g) => g !== 'Companies / Configurations'));
+    await manage.control('PUT', `/_sim/members/${encodeURIComponent(manage.publicKey)}/grants`, {
+      grants: ALL_GRANTS.filter((g) => g !== 'Companies / Configurations'),
+    });
     const id = freshId();
     const refused = await call('POST', '/api/integrations', newIntegration(id));
     expect(refused.status).toBe(422);

@@ -14,7 +14,7 @@ import {
 import { connectDatabase } from '@cw-hudu-sync/persistence';
 import { SecretBox } from '@cw-hudu-sync/secrets';
 import { isolatedMongoUrl, stackAddresses, testLogger, uniqueName, waitFor } from '@cw-hudu-sync/testing';
-import { startManageSimulator, type ManageSimulatorProcess } from '../test/manage-simulator';
+import { startManageSimulator, type ManageSimulatorProcess } from '@cw-hudu-sync/testing';
 import { type Fetcher, startFetcher } from './app/fetcher';
 
 /**

@@ -7,7 +7,7 @@ import {
   conditionString,
   latestLastUpdated,
 } from '../src';
-import { type SimulatorProcess, startManageSimulator } from './simulator-process';
+import { type ManageSimulatorProcess as SimulatorProcess, startManageSimulator } from '@cw-hudu-sync/testing';
 
 const allGrants = [
   'Companies / Company Maintenance',

@@ -1,5 +1,5 @@
 import { ManageClient } from '../src';
-import { type SimulatorProcess, startManageSimulator } from './simulator-process';
+import { type ManageSimulatorProcess as SimulatorProcess, startManageSimulator } from '@cw-hudu-sync/testing';
 
 /**
  * Walks 10,000 configurations while records are changed, renamed and added between and during page

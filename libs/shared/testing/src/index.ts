@@ -15,3 +15,4 @@ export {
   type WaitOptions,
 } from './lib/stack';
 export { TcpProxy } from './lib/tcp-proxy';
+export { startManageSimulator, type ManageSimulatorProcess } from './lib/manage-simulator-process';

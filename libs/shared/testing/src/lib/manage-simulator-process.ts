@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { workspaceRoot } from './service-process';
 
-export const workspaceRoot = path.resolve(__dirname, '../../../..');
-
-export interface SimulatorProcess {
+export interface ManageSimulatorProcess {
   url: string;
   apiUrl: string;
   companyId: string;
@@ -12,15 +11,18 @@ export interface SimulatorProcess {
   privateKey: string;
   child: ChildProcess;
   /** Calls a `/_sim/*` control route. */
-  control: (method: string, route: string, body?: unknown) => Promise<unknown>;
+  control: <T = unknown>(method: string, route: string, body?: unknown) => Promise<T>;
   stop: () => Promise<void>;
 }
 
 /**
- * Starts the built Manage simulator (dist/tools/manage-simulator/main.js) as a real process: the client
- * is tested against the same binary a developer runs, across a real socket, without importing the app.
+ * Starts the built Manage simulator (dist/tools/manage-simulator/main.js, `npx nx build manage-simulator`)
+ * as a real process: clients and services are tested against the same binary a developer runs, across a
+ * real socket, without importing the app. Resolves with the address and credentials it prints.
  */
-export async function startManageSimulator(env: Record<string, string> = {}): Promise<SimulatorProcess> {
+export async function startManageSimulator(
+  env: Record<string, string> = {},
+): Promise<ManageSimulatorProcess> {
   const main = path.join(workspaceRoot, 'dist', 'tools', 'manage-simulator', 'main.js');
   if (!fs.existsSync(main))
     throw new Error(`${main} is missing: build it first (npx nx build manage-simulator)`);
@@ -59,7 +61,7 @@ export async function startManageSimulator(env: Record<string, string> = {}): Pr
     publicKey: String(started['publicKey']),
     privateKey: String(started['privateKey']),
     child,
-    control: async (method, route, body) => {
+    control: async <T>(method: string, route: string, body?: unknown) => {
       const response = await fetch(`${url}${route}`, {
         method,
         ...(body === undefined
@@ -68,7 +70,7 @@ export async function startManageSimulator(env: Record<string, string> = {}): Pr
       });
       const text = await response.text();
       if (response.status >= 400) throw new Error(`${method} ${route} → ${response.status} ${text}`);
-      return text ? (JSON.parse(text) as unknown) : undefined;
+      return (text ? JSON.parse(text) : undefined) as T;
     },
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
