@@ -99,6 +99,7 @@ export default [
               onlyDependOnLibsWithTags: ['scope:admin', 'scope:matcher', 'scope:shared'],
             },
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:tools', 'scope:shared'] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },
       ],
