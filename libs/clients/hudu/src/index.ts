@@ -21,3 +21,10 @@ export {
   type HuduFailureKind,
 } from './lib/errors';
 export * from './lib/types';
+export {
+  HUDU_CHANNELS,
+  huduRouteTemplate,
+  type HuduBudgetWaitFact,
+  type HuduCallFact,
+  type HuduRateLimitedFact,
+} from './lib/diagnostics';

@@ -14,3 +14,4 @@ export {
 export { allOf, conditionDate, conditionString } from './lib/conditions';
 export { ManageApiError, ManageConfigurationError, ManageUnavailableError } from './lib/errors';
 export * from './lib/types';
+export { MANAGE_CHANNELS, manageRouteTemplate, type ManageCallFact } from './lib/diagnostics';

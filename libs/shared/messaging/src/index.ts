@@ -17,3 +17,12 @@ export { EventPublisher, type DeadLetter } from './lib/publisher';
 export { productTopics, topicName } from './lib/topology';
 export { messagingMetrics, type MessagingMetrics } from './lib/metrics';
 export { KeyedQueue } from './lib/keyed-queue';
+export {
+  ConsumerLagMonitor,
+  groupLag,
+  lagMetrics,
+  type LagMetrics,
+  type LagMonitorSettings,
+  type OffsetSource,
+  type PartitionLag,
+} from './lib/lag';

@@ -7,3 +7,10 @@ export {
 } from './lib/service-app';
 export { runService, type RunSettings } from './lib/run-service';
 export { hasBearerToken, requireBearerToken } from './lib/bearer-token';
+export {
+  FACT_CHANNELS,
+  registerServiceMetrics,
+  type ProductMetrics,
+  type ServiceMetrics,
+} from './lib/metrics';
+export { CountedPublisher } from './lib/counted-publisher';

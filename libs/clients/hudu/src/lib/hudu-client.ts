@@ -3,6 +3,12 @@ import type { Logger } from '@cw-hudu-sync/logging';
 import { backoffDelay, parseRetryAfter, type BackoffSettings } from '@cw-hudu-sync/retry';
 import { DEFAULT_BUDGET, sharedBudget, type BudgetSettings, type RequestBudget } from './budget';
 import { HuduApiError, HuduPaginationError, huduMessageOf, type HuduFailureKind } from './errors';
+import {
+  huduRouteTemplate,
+  publishHuduBudgetWait,
+  publishHuduCall,
+  publishHuduRateLimited,
+} from './diagnostics';
 import type {
   HuduApiInfo,
   HuduAsset,
@@ -436,15 +442,33 @@ export class HuduClient {
     const path = call.path;
     let failures = 0;
     let rateLimitWaits = 0;
+    const route = huduRouteTemplate(path);
     for (;;) {
-      this.counters.budgetWaitMs += await this.budget.take();
+      const waitedMs = await this.budget.take();
+      this.counters.budgetWaitMs += waitedMs;
+      publishHuduBudgetWait({ waitedMs });
       this.counters.requests += 1;
       const attempts = failures + rateLimitWaits + 1;
       let answer: Answer;
+      const startedAt = performance.now();
       try {
         answer = await this.exchange(call);
+        publishHuduCall({
+          method,
+          route,
+          status: answer.status,
+          outcome: 'response',
+          seconds: (performance.now() - startedAt) / 1000,
+        });
       } catch (error) {
         const kind = transportFailureKind(error);
+        publishHuduCall({
+          method,
+          route,
+          status: undefined,
+          outcome: kind === 'timeout' ? 'timeout' : 'network',
+          seconds: (performance.now() - startedAt) / 1000,
+        });
         failures += 1;
         if (failures >= this.maxAttempts) {
           throw new HuduApiError({
@@ -477,6 +501,7 @@ export class HuduClient {
             : this.budget.nextWindowStart(now) + Math.min(1_000, this.budget.settings.windowMs / 20);
         if (until - now > this.maxRetryAfterMs) throw this.failure(method, path, answer, attempts);
         this.budget.pauseUntil(until);
+        publishHuduRateLimited({ route, waitMs: Math.max(0, until - now) });
         this.logger?.warn(
           { method, path, waitMs: until - now, retryAfter: hinted !== undefined },
           'hudu rate limited; waiting',

@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import { backoffDelay, type BackoffSettings, parseRetryAfter } from '@cw-hudu-sync/retry';
 import { allOf, conditionDate } from './conditions';
+import { manageRouteTemplate, publishManageCall } from './diagnostics';
 import { ManageApiError, ManageConfigurationError, ManageUnavailableError, redact } from './errors';
 import {
   type ManageCompanyInfo,
@@ -465,8 +466,11 @@ export class ManageClient {
   ): Promise<Response> {
     const { attempts, backoff, sleep, random, timeoutMs } = this.settings;
     let lastProblem = '';
+    const route = manageRouteTemplate(path);
     for (let attempt = 1; attempt <= attempts; attempt++) {
       let retryAfterMs: number | undefined;
+      const startedAt = performance.now();
+      const seconds = () => (performance.now() - startedAt) / 1000;
       try {
         const response = await this.#pool.request({
           method: method as 'GET',
@@ -494,12 +498,14 @@ export class ManageClient {
           }
         }
         const result: Response = { status: response.statusCode, headers: response.headers, body };
+        publishManageCall({ method, route, status: result.status, outcome: 'response', seconds: seconds() });
         const retryable = result.status === 429 || result.status >= 500;
         if (!retryable || attempt === attempts) return result;
         const retryAfter = result.headers['retry-after'];
         retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
         lastProblem = `status ${result.status}`;
       } catch (error) {
+        publishManageCall({ method, route, status: undefined, outcome: 'failed', seconds: seconds() });
         lastProblem = redact((error as Error)?.message ?? String(error), this.#secrets);
         if (attempt === attempts) {
           throw new ManageUnavailableError(

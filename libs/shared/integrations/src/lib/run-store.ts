@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import diagnostics from 'node:diagnostics_channel';
 import { type Connection, type Model, Schema } from 'mongoose';
 
 /**
@@ -56,6 +57,35 @@ interface RunErrorDocument extends RunError {
   runId: string;
 }
 
+/**
+ * Facts the run store publishes on `node:diagnostics_channel` as runs progress, for whoever turns them
+ * into metrics (the service platform does; this library never depends on a metrics library). With
+ * nobody subscribed, publishing costs one boolean check and no database read. The names are the
+ * contract: the subscriber (libs/shared/service, metrics.ts) uses the same strings.
+ * - `cwhs:run:count`: `{ integrationId, kind, outcome, n }` for every `count()`;
+ * - `cwhs:run:stage`: `{ integrationId, stage, at }` for every `setStage()`.
+ */
+export const RUN_CHANNELS = { count: 'cwhs:run:count', stage: 'cwhs:run:stage' } as const;
+
+export interface RunCountFact {
+  integrationId: string;
+  kind: string;
+  outcome: string;
+  n: number;
+}
+
+export interface RunStageFact {
+  integrationId: string;
+  stage: RunStage;
+  /** Epoch ms when the stage was set. */
+  at: number;
+}
+
+const countChannel = diagnostics.channel(RUN_CHANNELS.count);
+const stageChannel = diagnostics.channel(RUN_CHANNELS.stage);
+/** Runs whose integration this process knows (bounded: oldest forgotten first). */
+const KNOWN_RUNS = 1_000;
+
 const MAX_ERRORS = 200;
 const safeKey = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60) || '_';
 
@@ -96,7 +126,11 @@ const errorSchema = new Schema<RunErrorDocument>(
 );
 
 export class RunStore {
+  /** The diagnostics channels this store publishes on (see RUN_CHANNELS). */
+  static readonly channels = RUN_CHANNELS;
   private readonly model: Model<RunDocument>;
+  /** runId → integrationId, so facts name the integration without a read per count. */
+  private readonly integrations = new Map<string, string>();
   private readonly counts: Model<RunCountDocument>;
   private readonly errors: Model<RunErrorDocument>;
 
@@ -132,17 +166,55 @@ export class RunStore {
       },
       { upsert: true },
     );
+    this.remember(runId, integrationId);
   }
 
   async setStage(runId: string, stage: RunStage): Promise<void> {
-    const set: Record<string, unknown> = { stage, updatedAt: new Date() };
-    if (stage === 'completed' || stage === 'failed') set['finishedAt'] = new Date();
+    const at = new Date();
+    const set: Record<string, unknown> = { stage, updatedAt: at };
+    if (stage === 'completed' || stage === 'failed') set['finishedAt'] = at;
     await this.model.updateOne({ _id: runId }, { $set: set });
+    if (stageChannel.hasSubscribers) {
+      const integrationId = await this.integrationOf(runId);
+      if (integrationId)
+        stageChannel.publish({ integrationId, stage, at: at.getTime() } satisfies RunStageFact);
+    }
   }
 
   /** Adds to counts[kind][outcome] (and optionally to the Hudu call count). */
   async count(runId: string, kind: string, outcome: string, by = 1, huduCalls = 0): Promise<void> {
     await this.counts.create({ runId, kind: safeKey(kind), outcome: safeKey(outcome), n: by, huduCalls });
+    if (countChannel.hasSubscribers) {
+      const integrationId = (await this.integrationOf(runId)) ?? 'unknown';
+      countChannel.publish({
+        integrationId,
+        kind: safeKey(kind),
+        outcome: safeKey(outcome),
+        n: by,
+      } satisfies RunCountFact);
+    }
+  }
+
+  /** The run's integration: remembered from `start`, else read once (never fails the caller). */
+  private async integrationOf(runId: string): Promise<string | undefined> {
+    const known = this.integrations.get(runId);
+    if (known) return known;
+    try {
+      const doc = await this.model.findById(runId, { integrationId: 1 }).lean();
+      if (doc?.integrationId) this.remember(runId, doc.integrationId);
+      return doc?.integrationId;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private remember(runId: string, integrationId: string) {
+    this.integrations.delete(runId);
+    this.integrations.set(runId, integrationId);
+    if (this.integrations.size > KNOWN_RUNS) {
+      const oldest = this.integrations.keys().next();
+      if (!oldest.done) this.integrations.delete(oldest.value);
+    }
   }
 
   /** Records an error with its reason (the first MAX_ERRORS per run are kept). */

@@ -4,13 +4,16 @@ import type { Kafka } from 'kafkajs';
 import type { ServiceEnvironment } from '@cw-hudu-sync/config';
 import type { Logger } from '@cw-hudu-sync/logging';
 import {
+  ConsumerLagMonitor,
   createKafka,
   createKafkaProbe,
   ensureTopics,
-  EventPublisher,
+  type EventPublisher,
   productTopics,
 } from '@cw-hudu-sync/messaging';
 import { connectDatabase, pingDatabase } from '@cw-hudu-sync/persistence';
+import { CountedPublisher } from './counted-publisher';
+import { registerServiceMetrics } from './metrics';
 import type { DependencyCheck } from './service-app';
 
 /**
@@ -25,6 +28,8 @@ export interface Platform {
   /** Topic namespace (KAFKA_TOPIC_NAMESPACE) to give every consumer. */
   namespace: string | undefined;
   publisher: EventPublisher;
+  /** Measures the lag of every consumer group created through `kafka` (cwhs_consumer_lag). */
+  consumerLag: ConsumerLagMonitor;
   readiness: DependencyCheck[];
   /** Resolves with the database connection once both Kafka and the database are connected. */
   ready: Promise<{ db: Connection }>;
@@ -38,6 +43,8 @@ export interface PlatformSettings {
   /** Partitions for topics this service creates if missing. */
   topicPartitions?: number;
   retryDelayMs?: number;
+  /** How often consumer lag is measured (default 15 s). */
+  lagIntervalMs?: number;
 }
 
 export function startPlatform(settings: PlatformSettings): Platform {
@@ -49,7 +56,18 @@ export function startPlatform(settings: PlatformSettings): Platform {
   const metrics = new Registry();
   metrics.setDefaultLabels({ service });
   collectDefaultMetrics({ register: metrics });
-  const publisher = new EventPublisher(kafka, logger, { namespace, metrics });
+  // Every product metric is registered now, so /metrics lists it before its first sample.
+  const serviceMetrics = registerServiceMetrics(metrics);
+  const publisher = new CountedPublisher(kafka, logger, { namespace, metrics });
+  publisher.observe(serviceMetrics.published);
+  // Consumers are created by the apps through this Kafka client: the monitor learns their groups.
+  const consumerLag = new ConsumerLagMonitor({
+    kafka,
+    registry: metrics,
+    logger,
+    ...(settings.lagIntervalMs ? { intervalMs: settings.lagIntervalMs } : {}),
+  });
+  consumerLag.instrumentConsumers(kafka);
   let db: Connection | undefined;
   let closing = false;
   const retryDelayMs = settings.retryDelayMs ?? 2_000;
@@ -75,6 +93,7 @@ export function startPlatform(settings: PlatformSettings): Platform {
       }),
     ]);
     db = connection;
+    consumerLag.start();
     logger.info('connected to Kafka and the database');
     return { db: connection };
   })();
@@ -86,6 +105,7 @@ export function startPlatform(settings: PlatformSettings): Platform {
     metrics,
     namespace,
     publisher,
+    consumerLag,
     ready,
     readiness: [
       { name: 'kafka', check: () => probe.check() },
@@ -98,6 +118,13 @@ export function startPlatform(settings: PlatformSettings): Platform {
       },
     ],
     shutdown: [
+      {
+        name: 'metrics',
+        run: async () => {
+          serviceMetrics.close();
+          await consumerLag.stop();
+        },
+      },
       {
         name: 'kafka producer',
         run: async () => {
