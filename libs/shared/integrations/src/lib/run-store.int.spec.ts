@@ -54,4 +54,45 @@ describe('RunStore against the real MongoDB-protocol server', () => {
     await runs.count(id, 'a.b', '$set');
     expect((await runs.get(id))?.counts).toEqual({ a_b: { _set: 1 } });
   });
+
+  it('keeps the counts of each stage apart and reads a run as completed once every emitted record was handled', async () => {
+    const fetcher = new RunStore(db, { stage: 'fetch' });
+    const matcher = new RunStore(db, { stage: 'match' });
+    const importer = new RunStore(db, { stage: 'import' });
+    const id = RunStore.newRunId();
+    await fetcher.start(id, 'acme', 'full');
+    await fetcher.setStage(id, 'fetching');
+    await fetcher.count(id, 'company', 'fetched', 2);
+    await fetcher.count(id, 'configuration', 'fetched', 3);
+    await fetcher.count(id, 'configuration', 'unchanged', 5);
+    let run = await importer.get(id);
+    expect(run?.stage).toBe('fetching');
+    expect(run?.progress.complete).toBe(false);
+    expect(run?.progress.stages[0]).toMatchObject({ stage: 'fetch', done: 10 });
+
+    await fetcher.setStage(id, 'importing');
+    await matcher.count(id, 'company', 'matched', 2);
+    await importer.count(id, 'company', 'created', 2);
+    await importer.count(id, 'configuration', 'unchanged', 2);
+    run = await importer.get(id);
+    // `unchanged` by the fetcher (not emitted) and by the importer (nothing to write) are different facts.
+    expect(run?.stages).toEqual({
+      fetch: { company: { fetched: 2 }, configuration: { fetched: 3, unchanged: 5 } },
+      match: { company: { matched: 2 } },
+      import: { company: { created: 2 }, configuration: { unchanged: 2 } },
+    });
+    expect(run?.counts['configuration']).toEqual({ fetched: 3, unchanged: 7 });
+    expect(run?.stage).toBe('importing');
+    expect(run?.progress.stages[2]).toMatchObject({ stage: 'import', done: 4, total: 5 });
+    expect(run?.finishedAt).toBeUndefined();
+
+    await importer.count(id, 'configuration', 'parked', 1);
+    run = await importer.get(id);
+    expect(run?.stage).toBe('completed');
+    expect(run?.progress).toMatchObject({
+      complete: true,
+      stages: [{}, {}, { done: 5, total: 5, etaSeconds: 0 }],
+    });
+    expect(run?.finishedAt).toBeDefined();
+  });
 });

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
 import { type Connection, type Model, Schema } from 'mongoose';
+import {
+  COUNT_STAGES,
+  type CountStage,
+  type OutcomeCounts,
+  type RunProgress,
+  runProgress,
+} from './run-progress';
 
 /**
  * Sync runs and their progress, as the admin API and CLI show them.
@@ -26,8 +33,12 @@ export interface RunView {
   integrationId: string;
   mode: 'full' | 'incremental';
   stage: RunStage;
-  /** counts[kind][outcome], e.g. counts.configuration.created */
+  /** counts[kind][outcome] over all stages, e.g. counts.configuration.created */
   counts: Record<string, Record<string, number>>;
+  /** The same per reporting stage: what the fetcher, the matcher and the importer each did. */
+  stages: Record<CountStage, OutcomeCounts>;
+  /** Per stage done/total, rate and time left; `complete` once every emitted record was handled. */
+  progress: RunProgress;
   huduCalls: number;
   errors: RunError[];
   startedAt: string;
@@ -42,11 +53,16 @@ interface RunDocument {
   stage: RunStage;
   startedAt: Date;
   updatedAt: Date;
+  /** When the fetch finished (the run entered `importing`). */
+  fetchedAt?: Date;
   finishedAt?: Date;
 }
 
 interface RunCountDocument {
   runId: string;
+  /** Which stage reported it (runs recorded before stages existed read as `import`). */
+  stage?: CountStage;
+  at?: Date;
   kind: string;
   outcome: string;
   n: number;
@@ -97,6 +113,7 @@ const schema = new Schema<RunDocument>(
     stage: { type: String, required: true },
     startedAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
+    fetchedAt: Date,
     finishedAt: Date,
   },
   { versionKey: false, collection: 'runs' },
@@ -109,6 +126,8 @@ const countSchema = new Schema<RunCountDocument>(
     outcome: { type: String, required: true },
     n: { type: Number, required: true },
     huduCalls: { type: Number, default: 0 },
+    stage: { type: String, enum: COUNT_STAGES },
+    at: Date,
   },
   { versionKey: false, collection: 'run_counts' },
 );
@@ -134,7 +153,15 @@ export class RunStore {
   private readonly counts: Model<RunCountDocument>;
   private readonly errors: Model<RunErrorDocument>;
 
-  constructor(connection: Connection) {
+  private readonly stage: CountStage;
+
+  /**
+   * `stage` says which stage this process's counts belong to (the fetcher's `fetch`, the matcher's
+   * `match`, the importer's `import`): outcome names such as `unchanged` or `skipped` mean different
+   * things in each, and the run's progress compares them.
+   */
+  constructor(connection: Connection, options: { stage?: CountStage } = {}) {
+    this.stage = options.stage ?? 'import';
     const model = <T>(name: string, definition: Schema<T>) =>
       (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, definition);
     this.model = model('Run', schema);
@@ -173,6 +200,7 @@ export class RunStore {
     const at = new Date();
     const set: Record<string, unknown> = { stage, updatedAt: at };
     if (stage === 'completed' || stage === 'failed') set['finishedAt'] = at;
+    if (stage === 'importing') set['fetchedAt'] = at;
     await this.model.updateOne({ _id: runId }, { $set: set });
     if (stageChannel.hasSubscribers) {
       const integrationId = await this.integrationOf(runId);
@@ -183,7 +211,15 @@ export class RunStore {
 
   /** Adds to counts[kind][outcome] (and optionally to the Hudu call count). */
   async count(runId: string, kind: string, outcome: string, by = 1, huduCalls = 0): Promise<void> {
-    await this.counts.create({ runId, kind: safeKey(kind), outcome: safeKey(outcome), n: by, huduCalls });
+    await this.counts.create({
+      runId,
+      stage: this.stage,
+      kind: safeKey(kind),
+      outcome: safeKey(outcome),
+      n: by,
+      huduCalls,
+      at: new Date(),
+    });
     if (countChannel.hasSubscribers) {
       const integrationId = (await this.integrationOf(runId)) ?? 'unknown';
       countChannel.publish({
@@ -238,51 +274,60 @@ export class RunStore {
     return Promise.all(docs.map((doc) => this.toView(doc)));
   }
 
-  private async toView(doc: RunDocument): Promise<RunView> {
+  private async toView(doc: RunDocument, now = new Date()): Promise<RunView> {
     // One accumulator per $group: FerretDB 1.x silently drops the second one.
-    const totals = await this.counts.aggregate<{ _id: { kind: string; outcome: string }; n: number }>([
+    const totals = await this.counts.aggregate<{
+      _id: { stage: CountStage | null; kind: string; outcome: string };
+      n: number;
+    }>([
       { $match: { runId: doc._id } },
-      { $group: { _id: { kind: '$kind', outcome: '$outcome' }, n: { $sum: '$n' } } },
+      { $group: { _id: { stage: '$stage', kind: '$kind', outcome: '$outcome' }, n: { $sum: '$n' } } },
     ]);
     const [calls] = await this.counts.aggregate<{ _id: null; calls: number }>([
       { $match: { runId: doc._id } },
       { $group: { _id: null, calls: { $sum: '$huduCalls' } } },
     ]);
-    const counts: Record<string, Record<string, number>> = {};
-    for (const { _id, n } of totals) (counts[_id.kind] ??= {})[_id.outcome] = n;
-    const huduCalls = calls?.calls ?? 0;
+    const [latest] = await this.counts.find({ runId: doc._id }, { at: 1 }).sort({ at: -1 }).limit(1).lean();
+    const counts: OutcomeCounts = {};
+    const stages: Record<CountStage, OutcomeCounts> = { fetch: {}, match: {}, import: {} };
+    for (const { _id, n } of totals) {
+      const byKind = (counts[_id.kind] ??= {});
+      byKind[_id.outcome] = (byKind[_id.outcome] ?? 0) + n;
+      const stage = (stages[_id.stage ?? 'import'][_id.kind] ??= {});
+      stage[_id.outcome] = (stage[_id.outcome] ?? 0) + n;
+    }
+    const progress = runProgress({
+      stage: doc.stage,
+      startedAt: new Date(doc.startedAt),
+      ...(doc.fetchedAt ? { fetchFinishedAt: new Date(doc.fetchedAt) } : {}),
+      ...(latest?.at ? { lastReportAt: new Date(latest.at) } : {}),
+      counts: stages,
+      now,
+    });
     const errors = await this.errors.find({ runId: doc._id }).sort({ at: 1 }).limit(MAX_ERRORS).lean();
-    return toView(
-      doc,
+    // A run whose every emitted record was handled is complete; nobody has to say so (no single service
+    // knows), so it is read from the counts. Its end is the last report (or the end of the fetch).
+    const complete = doc.stage === 'importing' && progress.complete;
+    const finishedAt = complete ? (latest?.at ?? doc.fetchedAt ?? doc.updatedAt) : doc.finishedAt;
+    return {
+      id: doc._id,
+      integrationId: doc.integrationId,
+      mode: doc.mode,
+      stage: complete ? 'completed' : doc.stage,
       counts,
-      huduCalls,
-      errors.map(({ at, service, kind, manageId, reason }) => ({
+      stages,
+      progress,
+      huduCalls: calls?.calls ?? 0,
+      errors: errors.map(({ at, service, kind, manageId, reason }) => ({
         at,
         service,
         reason,
         ...(kind ? { kind } : {}),
         ...(manageId !== undefined ? { manageId } : {}),
       })),
-    );
+      startedAt: new Date(doc.startedAt).toISOString(),
+      updatedAt: new Date(doc.updatedAt).toISOString(),
+      ...(finishedAt ? { finishedAt: new Date(finishedAt).toISOString() } : {}),
+    };
   }
-}
-
-function toView(
-  doc: RunDocument,
-  counts: Record<string, Record<string, number>>,
-  huduCalls: number,
-  errors: RunError[],
-): RunView {
-  return {
-    id: doc._id,
-    integrationId: doc.integrationId,
-    mode: doc.mode,
-    stage: doc.stage,
-    counts,
-    huduCalls,
-    errors,
-    startedAt: new Date(doc.startedAt).toISOString(),
-    updatedAt: new Date(doc.updatedAt).toISOString(),
-    ...(doc.finishedAt ? { finishedAt: new Date(doc.finishedAt).toISOString() } : {}),
-  };
 }
