@@ -70,3 +70,39 @@ describe('parseCommandLine', () => {
     expect(() => parse(line)).toThrow(message);
   });
 });
+
+describe('continuous sync commands', () => {
+  it.each([
+    ['schedule acme', { name: 'schedule', id: 'acme' }],
+    ['continuous acme on', { name: 'continuous', id: 'acme', enabled: true }],
+    ['continuous acme off', { name: 'continuous', id: 'acme', enabled: false }],
+    [
+      'continuous acme on --poll 30 --reconcile-at 03:15 --callbacks off',
+      {
+        name: 'continuous',
+        id: 'acme',
+        enabled: true,
+        pollIntervalSeconds: 30,
+        reconcileDailyAt: '03:15',
+        callbacks: false,
+      },
+    ],
+    [
+      'continuous acme on --reconcile-every 3600',
+      { name: 'continuous', id: 'acme', enabled: true, reconcileEverySeconds: 3600 },
+    ],
+  ])('%s', (line, command) => {
+    expect(parse(line).command).toEqual(command);
+  });
+
+  it.each([
+    ['continuous acme maybe', /the switch must be on or off/],
+    ['continuous acme on --poll 1', /--poll must be between 2 and 86400/],
+    ['continuous acme on --reconcile-at 25:00', /--reconcile-at must be HH:MM/],
+    ['continuous acme on --reconcile-at 03:00 --reconcile-every 60', /exclude each other/],
+    ['continuous acme on --callbacks yes', /--callbacks must be on or off/],
+    ['schedule acme --poll 5', /schedule does not take --poll/],
+  ])('rejects %s', (line, message) => {
+    expect(() => parse(line)).toThrow(message);
+  });
+});

@@ -21,7 +21,17 @@ export type Command =
   | { name: 'create'; id: string; manageCompanyId: number; by?: string }
   | { name: 'ignore'; id: string; manageCompanyId: number; by?: string }
   | { name: 'undo'; id: string; manageCompanyId: number }
-  | { name: 'confirm-exact'; id: string; by?: string };
+  | { name: 'confirm-exact'; id: string; by?: string }
+  | { name: 'schedule'; id: string }
+  | {
+      name: 'continuous';
+      id: string;
+      enabled: boolean;
+      pollIntervalSeconds?: number;
+      reconcileDailyAt?: string;
+      reconcileEverySeconds?: number;
+      callbacks?: boolean;
+    };
 
 export interface ParsedCommandLine {
   command: Command;
@@ -52,6 +62,10 @@ export const USAGE = `cwhs — cw-hudu-sync from the command line
   cwhs ignore <id> <manageCompanyId> [--by NAME]      never import it
   cwhs undo <id> <manageCompanyId>                    undo the latest decision
   cwhs confirm-exact <id> [--by NAME]                 confirm every unambiguous exact proposal
+  cwhs schedule <id>                                  continuous sync: settings, last/next poll and
+                                                      reconcile, last run, callback health
+  cwhs continuous <id> on|off [--poll SECONDS] [--reconcile-at HH:MM | --reconcile-every SECONDS]
+                              [--callbacks on|off]    switch continuous sync and change its schedule
 
 Options: --json prints the API's JSON. Environment: CWHS_ADMIN_URL (default http://127.0.0.1:8080),
 CWHS_MATCHER_URL (default http://127.0.0.1:8082), CWHS_ADMIN_TOKEN (required).`;
@@ -73,6 +87,8 @@ const ARITY: Record<string, string[]> = {
   ignore: ['id', 'manageCompanyId'],
   undo: ['id', 'manageCompanyId'],
   'confirm-exact': ['id'],
+  schedule: ['id'],
+  continuous: ['id', 'on|off'],
 };
 
 /** Options each command accepts (besides --json and --help). */
@@ -87,6 +103,7 @@ const ACCEPTS: Record<string, string[]> = {
   create: ['by'],
   ignore: ['by'],
   'confirm-exact': ['by'],
+  continuous: ['poll', 'reconcile-at', 'reconcile-every', 'callbacks'],
 };
 
 function wholeNumber(name: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -117,6 +134,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
         offset: { type: 'string' },
         to: { type: 'string' },
         by: { type: 'string' },
+        poll: { type: 'string' },
+        'reconcile-at': { type: 'string' },
+        'reconcile-every': { type: 'string' },
+        callbacks: { type: 'string' },
       },
     });
   } catch (error) {
@@ -196,6 +217,33 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
         return { name, id: id(), manageCompanyId: company() };
       case 'confirm-exact':
         return { name, id: id(), ...by };
+      case 'schedule':
+        return { name, id: id() };
+      case 'continuous': {
+        const onOff = (what: string, value: string) => {
+          if (value !== 'on' && value !== 'off')
+            throw new UsageError(`${what} must be on or off, got "${value}"`);
+          return value === 'on';
+        };
+        if (values['reconcile-at'] !== undefined && values['reconcile-every'] !== undefined) {
+          throw new UsageError('--reconcile-at and --reconcile-every exclude each other');
+        }
+        const at = values['reconcile-at'];
+        if (at !== undefined && !/^([01]\d|2[0-3]):[0-5]\d$/.test(at)) {
+          throw new UsageError(`--reconcile-at must be HH:MM (UTC), got "${at}"`);
+        }
+        const poll = wholeNumber('--poll', values.poll, 2, 86_400);
+        const every = wholeNumber('--reconcile-every', values['reconcile-every'], 10, 31_536_000);
+        return {
+          name,
+          id: id(),
+          enabled: onOff('the switch', arg(1)),
+          ...(poll !== undefined ? { pollIntervalSeconds: poll } : {}),
+          ...(at !== undefined ? { reconcileDailyAt: at } : {}),
+          ...(every !== undefined ? { reconcileEverySeconds: every } : {}),
+          ...(values.callbacks !== undefined ? { callbacks: onOff('--callbacks', values.callbacks) } : {}),
+        };
+      }
       default:
         throw new UsageError(`unknown command "${name}"`);
     }

@@ -4,8 +4,16 @@
  */
 import { ApiClient, ApiError } from './api-client';
 import { type Command, parseCommandLine, USAGE, UsageError } from './arguments';
-import { integrationsTable, matchesTable, matchLine, runStatus, runsTable, typesTable } from './format';
-import type { IntegrationView, MatchList, MatchView, RunView } from './views';
+import {
+  integrationsTable,
+  matchesTable,
+  matchLine,
+  runStatus,
+  runsTable,
+  scheduleView,
+  typesTable,
+} from './format';
+import type { ContinuousSyncView, IntegrationView, MatchList, MatchView, RunView } from './views';
 
 export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
@@ -200,6 +208,32 @@ async function execute(command: Command, { json, admin, matcher, io, print }: Co
         `/api/integrations/${path(command.id)}/matches/${path(command.manageCompanyId)}/decision`,
       );
       return print(match, () => matchLine(match));
+    }
+    case 'schedule': {
+      const view = await admin.call<ContinuousSyncView>(
+        'GET',
+        `/api/integrations/${path(command.id)}/continuous-sync`,
+      );
+      return print(view, () => scheduleView(view));
+    }
+    case 'continuous': {
+      const { id, enabled, pollIntervalSeconds, reconcileDailyAt, reconcileEverySeconds, callbacks } =
+        command;
+      const patch = {
+        enabled,
+        ...(pollIntervalSeconds !== undefined ? { pollIntervalSeconds } : {}),
+        ...(reconcileDailyAt !== undefined ? { reconcile: { dailyAt: reconcileDailyAt } } : {}),
+        ...(reconcileEverySeconds !== undefined
+          ? { reconcile: { everySeconds: reconcileEverySeconds } }
+          : {}),
+        ...(callbacks !== undefined ? { callbacks } : {}),
+      };
+      await admin.call('PATCH', `/api/integrations/${path(id)}/continuous-sync`, patch);
+      const view = await admin.call<ContinuousSyncView>(
+        'GET',
+        `/api/integrations/${path(id)}/continuous-sync`,
+      );
+      return print(view, () => scheduleView(view));
     }
     case 'confirm-exact': {
       const body = await matcher.call<{ confirmed: number; decidedConcurrently: number; pending: number }>(

@@ -1,4 +1,13 @@
-import { duration, integrationsTable, matchesTable, runStatus, runsTable, table, typesTable } from './format';
+import {
+  duration,
+  integrationsTable,
+  matchesTable,
+  runStatus,
+  runsTable,
+  scheduleView,
+  table,
+  typesTable,
+} from './format';
 import type { MatchList, RunView } from './views';
 
 const run = (over: Partial<RunView> = {}): RunView => ({
@@ -156,5 +165,46 @@ describe('lists', () => {
     expect(text).toContain('exact: Hudu 4 (normalised-name)');
     expect(text).toContain('best: Hudu 5 "Gamma" score 90 AMBIGUOUS (duplicate-hudu-name)');
     expect(text).toContain('(1–3 of 3)');
+  });
+});
+
+describe('scheduleView', () => {
+  it('shows settings, slots, last run and callback health', () => {
+    const text = scheduleView({
+      settings: { enabled: true, pollIntervalSeconds: 60, reconcile: { dailyAt: '02:00' }, callbacks: true },
+      poll: {
+        last: { slotAt: '2026-12-03T10:00:00.000Z', runId: 'r1', emittedBy: 'f-1', published: true },
+        nextAt: '2026-12-03T10:01:00.000Z',
+      },
+      reconcile: { nextAt: '2026-12-04T02:00:00.000Z' },
+      lastRun: { id: 'r1', mode: 'incremental', stage: 'completed', startedAt: '2026-12-03T10:00:00.000Z' },
+      callbacks: { wanted: true, registered: true, lastReceivedAt: '2026-12-03T09:59:00.000Z', rejected: 2 },
+    });
+    expect(text).toBe(
+      [
+        'continuous sync: on (poll every 1m00s, reconcile daily at 02:00 UTC)',
+        '  poll       last 2026-12-03T10:00:00.000Z (run r1); next 2026-12-03T10:01:00.000Z',
+        '  reconcile  none yet; next 2026-12-04T02:00:00.000Z',
+        '  last run   r1 (incremental) completed, started 2026-12-03T10:00:00.000Z',
+        '  callbacks  registered, last received 2026-12-03T09:59:00.000Z, 2 rejected',
+      ].join('\n'),
+    );
+  });
+  it('says when it is off, unsent or unknown', () => {
+    const text = scheduleView({
+      settings: {
+        enabled: false,
+        pollIntervalSeconds: 5,
+        reconcile: { everySeconds: 3600 },
+        callbacks: true,
+      },
+      poll: { last: { slotAt: 'x', runId: 'r2', emittedBy: 'f', published: false }, nextAt: null },
+      reconcile: { nextAt: null },
+      callbacks: { wanted: true, status: 'unknown' },
+    });
+    expect(text).toContain('continuous sync: off (poll every 5s, reconcile every 1h00m)');
+    expect(text).toContain('(run r2, NOT sent yet); next —');
+    expect(text).toContain('last run   none');
+    expect(text).toContain('callbacks  wanted, health unknown');
   });
 });

@@ -1,5 +1,5 @@
 /** Plain-text views for people (tables, one run's status). Pure: strings in, strings out. */
-import type { IntegrationView, MatchList, MatchView, RunView } from './views';
+import type { ContinuousSyncView, IntegrationView, MatchList, MatchView, RunView } from './views';
 
 /** A left-aligned table; cells are cut at `width` characters so one long name cannot wreck the layout. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>, width = 48): string {
@@ -146,4 +146,35 @@ export function matchLine(match: MatchView): string {
     ? `${match.decision.decision}${match.decision.huduCompanyId !== undefined ? ` → Hudu ${match.decision.huduCompanyId}` : ''} by ${match.decision.decidedBy}`
     : 'no decision';
   return `${match.manageCompanyId} "${match.name}": ${match.status}, ${decision}`;
+}
+
+/** Continuous sync of one integration: its settings, the scheduler's last and next slots, callback health. */
+export function scheduleView(view: ContinuousSyncView): string {
+  const { settings } = view;
+  const reconcile =
+    'dailyAt' in settings.reconcile
+      ? `daily at ${settings.reconcile.dailyAt} UTC`
+      : `every ${duration(settings.reconcile.everySeconds)}`;
+  const slot = (name: string, kind: ContinuousSyncView['poll']) => {
+    const last = kind.last
+      ? `last ${kind.last.slotAt} (run ${kind.last.runId}${kind.last.published ? '' : ', NOT sent yet'})`
+      : 'none yet';
+    return `  ${name.padEnd(10)} ${last}; next ${kind.nextAt ?? '—'}`;
+  };
+  const callbacks = view.callbacks;
+  const health = !callbacks.wanted
+    ? 'off'
+    : callbacks.status === 'unknown'
+      ? 'wanted, health unknown'
+      : `${callbacks.registered ? 'registered' : 'NOT registered'}` +
+        `${callbacks.lastReceivedAt ? `, last received ${callbacks.lastReceivedAt}` : ', none received yet'}` +
+        `${callbacks.rejected ? `, ${callbacks.rejected} rejected` : ''}` +
+        `${callbacks.lastError ? `, last error: ${callbacks.lastError}` : ''}`;
+  return [
+    `continuous sync: ${settings.enabled ? 'on' : 'off'} (poll every ${duration(settings.pollIntervalSeconds)}, reconcile ${reconcile})`,
+    slot('poll', view.poll),
+    slot('reconcile', view.reconcile),
+    `  last run   ${view.lastRun ? `${view.lastRun.id} (${view.lastRun.mode}) ${view.lastRun.stage}, started ${view.lastRun.startedAt}` : 'none'}`,
+    `  callbacks  ${health}`,
+  ].join('\n');
 }

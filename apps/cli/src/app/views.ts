@@ -58,3 +58,28 @@ export interface MatchList {
   offset: number;
   items: MatchView[];
 }
+
+export interface ScheduledKindView {
+  last?: { slotAt: string; runId: string; emittedBy: string; published: boolean };
+  nextAt: string | null;
+}
+
+export interface ContinuousSyncView {
+  settings: {
+    enabled: boolean;
+    pollIntervalSeconds: number;
+    reconcile: { dailyAt: string } | { everySeconds: number };
+    callbacks: boolean;
+  };
+  poll: ScheduledKindView;
+  reconcile: ScheduledKindView;
+  lastRun?: { id: string; mode: string; stage: string; startedAt: string; finishedAt?: string };
+  callbacks: {
+    wanted: boolean;
+    status?: string;
+    registered?: boolean;
+    lastReceivedAt?: string;
+    rejected?: number;
+    lastError?: string;
+  };
+}
