@@ -50,7 +50,7 @@ function cwhs(args: string[], extraEnv: Record<string, string> = {}, stdin?: str
           CWHS_ADMIN_TOKEN: TOKEN,
           ...extraEnv,
         },
-        timeout: 60_000,
+        timeout: 300_000,
       },
       (error, stdout, stderr) => {
         printed.push(stdout, stderr);
@@ -243,6 +243,12 @@ describe('cwhs, the admin CLI, against the running services', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/matcher API answered 404/);
 
+    // The run ends once every emitted record is handled (parked ones included); --wait follows it there.
+    const followed = await cwhs(['status', runId!, '--wait']);
+    expect(followed.code).toBe(0);
+    expect(followed.stdout).toMatch(new RegExp(`^run ${runId} \\(full\\) of ${ID}: completed, `));
+    expect(followed.stdout).toMatch(/import\s+(\d+)\/\1 \(100%\)/);
+
     // The run and the configuration types found by the fetch.
     const status = await cwhs(['status', runId!]);
     expect(status.stdout).toMatch(new RegExp(`^run ${runId} \\(full\\) of ${ID}: `));
@@ -274,6 +280,30 @@ describe('cwhs, the admin CLI, against the running services', () => {
     const none = await cwhs(['integrations'], { CWHS_ADMIN_TOKEN: '' });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/CWHS_ADMIN_TOKEN is not set/);
+  });
+
+  it('switches continuous sync on with a schedule, shows it, and off again', async () => {
+    const on = await cwhs([
+      'continuous',
+      ID,
+      'on',
+      '--poll',
+      '300',
+      '--reconcile-at',
+      '03:30',
+      '--callbacks',
+      'off',
+    ]);
+    expect(on.stderr).toBe('');
+    expect(on.stdout).toMatch(/^continuous sync: on \(poll every 5m00s, reconcile daily at 03:30 UTC\)/);
+    expect(on.stdout).toMatch(/callbacks {2}off/);
+    const view = await json<{ settings: { enabled: boolean; pollIntervalSeconds: number } }>([
+      'schedule',
+      ID,
+    ]);
+    expect(view.settings).toMatchObject({ enabled: true, pollIntervalSeconds: 300 });
+    const off = await cwhs(['continuous', ID, 'off']);
+    expect(off.stdout).toMatch(/^continuous sync: off \(poll every 5m00s/);
   });
 
   it('removes the integration', async () => {

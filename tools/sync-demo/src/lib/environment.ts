@@ -20,6 +20,8 @@ export interface PipelineEnvironment {
   link: Api;
   linkUrl: string;
   ports: Record<ServiceName, number>;
+  /** The deployment's own secrets, for tests that prove they never reach a log line or a trace. */
+  secrets: { adminToken: string; encryptionKey: string };
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startPipeline(settings: EnvironmentSettings): Promise<Pipe
   const mongo = new URL(settings.mongoUrl);
   mongo.pathname = `/${settings.tag.replace(/[^A-Za-z0-9_]/g, '_')}`;
   const adminToken = randomBytes(24).toString('base64url');
+  const encryptionKey = randomBytes(32).toString('base64');
   const ports = Object.fromEntries(
     await Promise.all(SERVICES.map(async (s) => [s, await freePort()] as const)),
   ) as Record<ServiceName, number>;
@@ -46,7 +49,7 @@ export async function startPipeline(settings: EnvironmentSettings): Promise<Pipe
     KAFKA_BROKERS: settings.kafkaBrokers,
     MONGO_URL: mongo.toString(),
     KAFKA_TOPIC_NAMESPACE: settings.tag,
-    CWHS_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    CWHS_ENCRYPTION_KEYS: `k1:${encryptionKey}`,
     ADMIN_TOKEN: adminToken,
     PUBLIC_BASE_URL: linkUrl,
     HTTP_HOST: '127.0.0.1',
@@ -80,6 +83,7 @@ export async function startPipeline(settings: EnvironmentSettings): Promise<Pipe
     logDir,
     ports,
     linkUrl,
+    secrets: { adminToken, encryptionKey },
     admin: new Api(`http://127.0.0.1:${ports.admin}`, adminToken),
     matcher: new Api(`http://127.0.0.1:${ports.matcher}`, adminToken),
     link: new Api(linkUrl, adminToken),

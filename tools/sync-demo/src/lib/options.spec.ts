@@ -8,7 +8,11 @@ describe('parseOptions', () => {
       keepRunning: false,
       policy: 'auto-exact',
       timeoutSeconds: 180,
+      traces: false,
     });
+  });
+  it('--traces asks for Jaeger and the journey trace', () => {
+    expect(parseOptions(['--traces'])).toMatchObject({ traces: true });
   });
   it('takes a size, a seed and a timeout', () => {
     expect(parseOptions(['--size', 'medium', '--seed', '7', '--timeout', '60'])).toMatchObject({

@@ -6,14 +6,19 @@ export interface DemoOptions {
   keepRunning: boolean;
   policy: 'review' | 'auto-exact' | 'auto-create';
   timeoutSeconds: number;
+  /** Start Jaeger (tools/jaeger), export every service's traces to it, print one journey's trace. */
+  traces: boolean;
 }
 
-export const USAGE = `tools/run [--size small|medium|large] [--seed N] [--keep-running] [--timeout SECONDS]
+export const USAGE = `tools/run [--size small|medium|large] [--seed N] [--keep-running] [--timeout SECONDS] [--traces]
 
 Runs the main job on the embedded default: the local stack, a Manage simulator seeded with the sample
 dataset, a Hudu simulator with pre-existing companies and active layouts, the five services, an integration
 pointing at the simulators, a full sync with the auto-exact policy, the remaining matches decided the way
-an admin would (confirm the proposed company, or create a new one), and a summary.`;
+an admin would (confirm the proposed company, or create a new one), and a summary.
+
+--traces also builds (once, cached) and starts Jaeger on loopback ports, exports every service's traces to
+it, and prints the Jaeger UI and the trace of one configuration's journey through the four services.`;
 
 export function parseOptions(argv: string[]): DemoOptions {
   const { values } = parseArgs({
@@ -22,6 +27,7 @@ export function parseOptions(argv: string[]): DemoOptions {
       size: { type: 'string', default: 'small' },
       seed: { type: 'string', default: '1' },
       'keep-running': { type: 'boolean', default: false },
+      traces: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -44,6 +50,7 @@ export function parseOptions(argv: string[]): DemoOptions {
     size,
     seed: values.seed,
     keepRunning: values['keep-running'],
+    traces: values.traces,
     policy: 'auto-exact',
     timeoutSeconds,
   };

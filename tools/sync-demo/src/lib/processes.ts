@@ -14,12 +14,21 @@ export class ProcessGroup {
     fs.mkdirSync(logDir, { recursive: true });
   }
 
+  /**
+   * Starts a built bundle (dist/<bundle>/main.js). The services (apps/*) start the way they do everywhere:
+   * `node --require dist/apps/<app>/otel.js dist/apps/<app>/main.js`, the OpenTelemetry preload first.
+   */
   start(name: string, bundle: string, env: Record<string, string>): ChildProcess {
     const main = path.join(this.workspace, 'dist', bundle, 'main.js');
     if (!fs.existsSync(main))
       throw new Error(`${main} is missing: build it first (npx nx run-many -t build)`);
+    return this.spawn(name, process.execPath, nodeArguments(main, bundle.startsWith('apps/')), env);
+  }
+
+  /** Starts any program (e.g. Jaeger), logging to `<logDir>/<name>.log` like the others. */
+  spawn(name: string, command: string, args: string[], env: Record<string, string>): ChildProcess {
     const log = fs.openSync(path.join(this.logDir, `${name}.log`), 'w');
-    const child = spawn(process.execPath, ['--enable-source-maps', main], {
+    const child = spawn(command, args, {
       cwd: this.workspace,
       env: { ...process.env, ...env },
       stdio: ['ignore', log, log],
@@ -27,6 +36,11 @@ export class ProcessGroup {
     fs.closeSync(log);
     this.children.set(name, child);
     return child;
+  }
+
+  /** The log file of one process. */
+  logFile(name: string): string {
+    return path.join(this.logDir, `${name}.log`);
   }
 
   exited(name: string): number | null {
@@ -63,6 +77,15 @@ export class ProcessGroup {
       ),
     );
   }
+}
+
+/** Node's arguments for a bundle: the OpenTelemetry preload built beside a service's main.js comes first. */
+export function nodeArguments(main: string, service: boolean): string[] {
+  if (!service) return ['--enable-source-maps', main];
+  const preload = path.join(path.dirname(main), 'otel.js');
+  if (!fs.existsSync(preload))
+    throw new Error(`${preload} is missing: build the services first (npx nx run-many -t build)`);
+  return ['--enable-source-maps', '--require', preload, main];
 }
 
 export async function freePort(): Promise<number> {

@@ -94,4 +94,101 @@ describe('trace context through Kafka headers', () => {
       await publisher.disconnect();
     }
   });
+
+  it('a record journey across two hops is one trace rooted at the fetched record, linked to the run', async () => {
+    const logger = testLogger();
+    const kafka = createKafka({ brokers: stackAddresses().kafkaBrokers, clientId: 'tracing-test', logger });
+    const namespace = uniqueName('journey');
+    await ensureTopics(kafka, productTopics(1, namespace));
+    const publisher = new EventPublisher(kafka, logger, { namespace });
+    await publisher.connect();
+    let linked = false;
+    // "importer": handles the record and publishes its outcome; "link": handles the outcome.
+    const importer = new EventConsumer({
+      kafka,
+      groupId: uniqueName('importer'),
+      namespace,
+      topics: [TOPICS.manageRecords],
+      publisher,
+      logger,
+      handler: async (event) => {
+        await publisher.publish(
+          createEvent(
+            'CompanyImported',
+            { integrationId: event.integrationId, ...(event.runId ? { runId: event.runId } : {}) },
+            {
+              manageCompanyId: 42,
+              huduCompanyId: 7,
+              huduCompanyName: 'Acme',
+              huduUrl: 'https://hudu.example.com/c/acme',
+              outcome: 'archived',
+            },
+          ),
+        );
+      },
+    });
+    const link = new EventConsumer({
+      kafka,
+      groupId: uniqueName('link'),
+      namespace,
+      topics: [TOPICS.huduImports],
+      publisher,
+      logger,
+      handler: async () => {
+        linked = true;
+      },
+    });
+    await Promise.all([importer.start(), link.start()]);
+    try {
+      const run = trace.getTracer('test').startSpan('fetch run');
+      await context.with(trace.setSpan(context.active(), run), () =>
+        publisher.publish(
+          createEvent(
+            'CompanyRemoved',
+            { integrationId: 'acme', runId: 'r10' },
+            { manageId: 42, reason: 'deleted' },
+          ),
+        ),
+      );
+      run.end();
+      await waitFor(() => linked, { what: 'the link handler' });
+      const records = topicName(TOPICS.manageRecords, namespace);
+      const imports = topicName(TOPICS.huduImports, namespace);
+      await waitFor(
+        async () => {
+          await provider.forceFlush();
+          return exporter.getFinishedSpans().some((s) => s.name === `process ${imports}`);
+        },
+        { what: 'spans' },
+      );
+      const spans = exporter.getFinishedSpans();
+      const one = (name: string) => spans.find((s) => s.name === name)!;
+      const fetched = one(`publish ${records}`);
+      const handled = one(`process ${records}`);
+      const imported = one(`publish ${imports}`);
+      const linkedSpan = one(`process ${imports}`);
+
+      expect(fetched.parentSpanContext).toBeUndefined();
+      expect(fetched.links.map((l) => l.context.spanId)).toEqual([run.spanContext().spanId]);
+      const traceId = fetched.spanContext().traceId;
+      expect(traceId).not.toBe(run.spanContext().traceId);
+      expect([handled, imported, linkedSpan].map((s) => s.spanContext().traceId)).toEqual([
+        traceId,
+        traceId,
+        traceId,
+      ]);
+      expect(handled.parentSpanContext?.spanId).toBe(fetched.spanContext().spanId);
+      expect(imported.parentSpanContext?.spanId).toBe(handled.spanContext().spanId);
+      expect(linkedSpan.parentSpanContext?.spanId).toBe(imported.spanContext().spanId);
+      expect(linkedSpan.attributes).toMatchObject({
+        'cwhs.integration_id': 'acme',
+        'cwhs.run_id': 'r10',
+        'cwhs.record_kind': 'company',
+        'cwhs.manage_id': 42,
+      });
+    } finally {
+      await Promise.all([importer.stop(), link.stop()]);
+      await publisher.disconnect();
+    }
+  });
 });

@@ -13,10 +13,7 @@ describe('startTelemetry', () => {
       const { trace } = await import('@opentelemetry/api');
       trace.getTracer('test').startSpan('unit of work').end();
       // The exporter forgets its spans on shutdown: flush the batch processor first, then read.
-      const provider = (
-        trace.getTracerProvider() as unknown as { getDelegate(): { forceFlush(): Promise<void> } }
-      ).getDelegate();
-      await provider.forceFlush();
+      await sdk.forceFlush();
       const spans = exporter.getFinishedSpans();
       expect(spans.map((s) => s.name)).toContain('unit of work');
       expect(spans[0]?.resource.attributes['service.name']).toBe('fetcher');

@@ -22,6 +22,18 @@ export interface ServiceProcess {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
+/**
+ * How every service process is started: the OpenTelemetry preload built beside the bundle first (it must
+ * patch http, undici, mongodb, mongoose and fastify before main.js requires them; without an OTLP endpoint
+ * in the environment it does nothing), then the service:
+ * `node --enable-source-maps --require dist/apps/<app>/otel.js dist/apps/<app>/main.js`.
+ */
+export function serviceArguments(main: string): string[] {
+  const preload = path.join(path.dirname(main), 'otel.js');
+  if (!fs.existsSync(preload)) throw new Error(`${preload} is missing: build the service first`);
+  return ['--enable-source-maps', '--require', preload, main];
+}
+
 /** Starts a built service (dist/apps/<name>/main.js) as a real child process on a free port. */
 export async function startServiceProcess(
   name: string,
@@ -30,7 +42,7 @@ export async function startServiceProcess(
   const main = path.join(workspaceRoot, 'dist', 'apps', name, 'main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: build it first (npx nx build ${name})`);
   const port = await freePort();
-  const child = spawn(process.execPath, ['--enable-source-maps', main], {
+  const child = spawn(process.execPath, serviceArguments(main), {
     cwd: workspaceRoot,
     env: { ...process.env, HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
