@@ -26,3 +26,11 @@ export {
   type OffsetSource,
   type PartitionLag,
 } from './lib/lag';
+export {
+  activeTraceHeaders,
+  eventAttributes,
+  JOURNEY_STARTS,
+  messageContext,
+  recordKindOf,
+  withProcessSpan,
+} from './lib/tracing';
