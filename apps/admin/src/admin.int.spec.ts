@@ -393,7 +393,8 @@ describe('admin API against the real broker, database and simulators', () => {
     });
     const progressed = await call('GET', `/api/runs/${runId}`);
     expect(progressed.body).toMatchObject({
-      stage: 'importing',
+      // the run view reads "completed" from the counts once every reported record was handled (RunStore)
+      stage: expect.stringMatching(/^(importing|completed)$/),
       counts: { company: { created: 2 } },
       huduCalls: 3,
       errors: [expect.objectContaining({ service: 'importer', manageId: 7, reason: 'Hudu said no' })],

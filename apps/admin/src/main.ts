@@ -3,27 +3,17 @@
  * its OpenAPI document at /api/openapi.json. See docs/adr/0007-admin-api.md.
  * Wiring only: configuration, platform (Kafka + database), HTTP routes, graceful shutdown.
  */
-import { loadConfig, port, positiveInt, serviceEnvironment } from '@cw-hudu-sync/config';
-import { IntegrationStore, RunStore } from '@cw-hudu-sync/integrations';
+import { loadConfig } from '@cw-hudu-sync/config';
+import { IntegrationStore, RunStore, ScheduleStore } from '@cw-hudu-sync/integrations';
 import { createLogger } from '@cw-hudu-sync/logging';
 import { SecretBox } from '@cw-hudu-sync/secrets';
 import { runService, startPlatform } from '@cw-hudu-sync/service';
-import { z } from 'zod';
 import { type AdminDependencies, adminRoutes } from './app/admin-api';
+import { mongoCallbackHealth } from './app/continuous-sync';
 import { createPreflight } from './app/preflight';
+import { environment } from './environment';
 
 const SERVICE = 'admin';
-
-const environment = z.object({
-  ...serviceEnvironment,
-  HTTP_PORT: port(8080),
-  /** Bearer token every admin API call must carry. */
-  ADMIN_TOKEN: z.string({ message: 'is required but not set' }).min(16, 'must be at least 16 characters'),
-  /** Keys that seal integration secrets at rest: "<id>:<base64 of 32 bytes>", newest first. */
-  CWHS_ENCRYPTION_KEYS: z.string({ message: 'is required but not set' }),
-  /** Per-call limit for the save-time checks against Manage and Hudu. */
-  PREFLIGHT_TIMEOUT_MS: positiveInt(15_000),
-});
 
 async function main() {
   const config = loadConfig(environment, process.env, SERVICE);
@@ -37,6 +27,8 @@ async function main() {
         integrations: new IntegrationStore(db, secrets),
         runs: new RunStore(db),
         publisher: platform.publisher,
+        schedule: new ScheduleStore(db),
+        callbackHealth: mongoCallbackHealth(db),
       };
     })
     .catch(() => undefined); // only rejects while shutting down

@@ -2,27 +2,20 @@
  * fetcher service. Reads Manage and publishes what changed (CompanyFetched, ConfigurationFetched, ContactFetched, …).
  * Wiring only: configuration, platform (Kafka + database), the SyncRequested consumer, HTTP probes, graceful shutdown.
  */
-import { loadConfig, port, positiveInt, serviceEnvironment } from '@cw-hudu-sync/config';
+import { loadConfig } from '@cw-hudu-sync/config';
 import { createLogger } from '@cw-hudu-sync/logging';
 import { SecretBox } from '@cw-hudu-sync/secrets';
 import { runService, startPlatform } from '@cw-hudu-sync/service';
-import { z } from 'zod';
+import {
+  callbackRoutes,
+  callbackUrlSecret,
+  type CallbackService,
+  startCallbacks,
+} from './app/callbacks/callbacks';
 import { type Fetcher, startFetcher } from './app/fetcher';
+import { environment } from './environment';
 
 const SERVICE = 'fetcher';
-
-const environment = z.object({
-  ...serviceEnvironment,
-  HTTP_PORT: port(8081),
-  /** Keys that open the integrations' sealed Manage/Hudu secrets: `<id>:<base64 32 bytes>[,…]`. */
-  CWHS_ENCRYPTION_KEYS: z.string().min(1, 'is required (e.g. k1:$(openssl rand -base64 32))'),
-  /** Records per Manage page (1–1000). */
-  FETCHER_PAGE_SIZE: positiveInt(1000).refine((n) => n <= 1000, 'must be at most 1000'),
-  /** Seconds re-read before an incremental watermark. */
-  FETCHER_OVERLAP_SECONDS: positiveInt(60),
-  /** How long the consumer group waits for a silent fetcher (a sync heartbeats once per page). */
-  FETCHER_SESSION_TIMEOUT_MS: positiveInt(60_000),
-});
 
 async function main() {
   const config = loadConfig(environment, process.env, SERVICE);
@@ -30,6 +23,7 @@ async function main() {
   const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
   const platform = startPlatform({ service: SERVICE, config, logger });
   let fetcher: Fetcher | undefined;
+  let callbacks: CallbackService | undefined;
   platform.ready
     .then(async ({ db }) => {
       fetcher = await startFetcher({
@@ -43,11 +37,35 @@ async function main() {
         manageClientOptions: { pageSize: config.FETCHER_PAGE_SIZE },
         overlapSeconds: config.FETCHER_OVERLAP_SECONDS,
         sessionTimeoutMs: config.FETCHER_SESSION_TIMEOUT_MS,
+        leaseTtlMs: config.FETCHER_LEASE_TTL_MS,
+        ...(config.FETCHER_SCHEDULER_ENABLED
+          ? { scheduler: { tickMs: config.FETCHER_SCHEDULER_TICK_MS } }
+          : {}),
       });
     })
     .catch((error: unknown) => {
       logger.error({ err: error }, 'sync request consumer did not start');
     });
+  if (config.CALLBACK_BASE_URL) {
+    // Manage callbacks: receipt route, inbox worker and registration reconcile (off without CALLBACK_BASE_URL).
+    platform.ready
+      .then(async ({ db }) => {
+        callbacks = await startCallbacks({
+          db,
+          publisher: platform.publisher,
+          secrets,
+          logger,
+          metrics: platform.metrics,
+          baseUrl: config.CALLBACK_BASE_URL,
+          urlSecret: callbackUrlSecret(config.CALLBACK_URL_SECRET, config.CWHS_ENCRYPTION_KEYS),
+          pollMs: config.FETCHER_CALLBACK_POLL_MS,
+          registrationIntervalMs: config.FETCHER_CALLBACK_REGISTRATION_SECONDS * 1000,
+        });
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'Manage callbacks did not start');
+      });
+  }
   await runService(
     {
       name: SERVICE,
@@ -55,12 +73,17 @@ async function main() {
       // The consumer's state is logged, not a readiness check: the probe contract is Kafka + database.
       readiness: platform.readiness,
       metrics: platform.metrics,
+      ...(config.CALLBACK_BASE_URL ? { routes: callbackRoutes(() => callbacks?.receiver) } : {}),
     },
     {
       host: config.HTTP_HOST,
       port: config.HTTP_PORT,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-      onShutdown: [{ name: 'sync request consumer', run: async () => fetcher?.stop() }, ...platform.shutdown],
+      onShutdown: [
+        { name: 'Manage callbacks', run: async () => callbacks?.stop() },
+        { name: 'sync request consumer', run: async () => fetcher?.stop() },
+        ...platform.shutdown,
+      ],
     },
   );
 }

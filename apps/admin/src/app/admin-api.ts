@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { z } from 'zod';
 import { createEvent } from '@cw-hudu-sync/contracts';
 import {
+  continuousSyncPatchSchema,
   integrationIdPattern,
   IntegrationExistsError,
   IntegrationNotFoundError,
@@ -11,9 +12,11 @@ import {
   type IntegrationView,
   newIntegrationSchema,
   RunStore,
+  type ScheduleStore,
 } from '@cw-hudu-sync/integrations';
 import type { EventPublisher } from '@cw-hudu-sync/messaging';
 import { hasBearerToken } from '@cw-hudu-sync/service';
+import { type CallbackHealthSource, continuousSyncView } from './continuous-sync';
 import type { Preflight, PreflightCredentials, PreflightReport } from './preflight';
 import { problem, reasonsOf } from './problems';
 
@@ -22,6 +25,10 @@ export interface AdminDependencies {
   integrations: IntegrationStore;
   runs: RunStore;
   publisher: EventPublisher;
+  /** The continuous-sync scheduler's slots (last and next poll/reconcile). */
+  schedule?: ScheduleStore;
+  /** Where callback health comes from (see continuous-sync.ts); absent: shown as unknown. */
+  callbackHealth?: CallbackHealthSource;
 }
 
 export interface AdminApiSettings {
@@ -63,6 +70,10 @@ const syncBody = z
     force: z.boolean().default(false).describe('Re-emit every record even if unchanged.'),
   })
   .strict();
+const continuousSyncBody = continuousSyncPatchSchema.refine(
+  (patch) => Object.values(patch).some((value) => value !== undefined),
+  { message: 'nothing to change: give enabled, pollIntervalSeconds, reconcile or callbacks' },
+);
 const createBody = newIntegrationSchema.strict();
 const patchBody = integrationPatchSchema
   .strict()
@@ -210,7 +221,99 @@ export function adminRoutes(settings: AdminApiSettings) {
 
     app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
 
-    const tags = { integrations: ['integrations'], runs: ['runs'] };
+    const tags = { integrations: ['integrations'], runs: ['runs'], continuous: ['continuous sync'] };
+
+    const continuousSyncOf = async (id: string) => {
+      const { integrations, runs, schedule, callbackHealth } = deps();
+      const integration = await integrations.get(id);
+      if (!integration) return undefined;
+      return continuousSyncView({
+        integrationId: id,
+        settings: integration.options.continuousSync,
+        schedule: schedule ?? { latest: async () => undefined },
+        runs,
+        ...(callbackHealth ? { callbackHealth } : {}),
+      });
+    };
+
+    const changeContinuousSync = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      id: string,
+      patch: z.output<typeof continuousSyncPatchSchema>,
+    ) => {
+      const { integrations } = deps();
+      if (!(await integrations.get(id))) return notFound(reply, `integration "${id}" does not exist`);
+      try {
+        await integrations.update(id, { options: { continuousSync: patch } });
+      } catch (error) {
+        if (error instanceof IntegrationNotFoundError) return notFound(reply, error.message);
+        throw error;
+      }
+      request.log.info({ integrationId: id, continuousSync: patch }, 'continuous sync changed');
+      return continuousSyncOf(id);
+    };
+
+    app.get(
+      '/api/integrations/:id/continuous-sync',
+      {
+        schema: {
+          tags: tags.continuous,
+          summary:
+            'Continuous sync: settings, last and next poll and reconcile, the last run, callback health',
+          params: documented(idParams),
+          response: { 404: problemSchema },
+        },
+      },
+      async (request, reply) => {
+        const params = parse(idParams, request.params, reply);
+        if (!params) return reply;
+        const view = await continuousSyncOf(params.id);
+        return view ?? notFound(reply, `integration "${params.id}" does not exist`);
+      },
+    );
+
+    app.patch(
+      '/api/integrations/:id/continuous-sync',
+      {
+        schema: {
+          tags: tags.continuous,
+          summary: 'Change continuous-sync settings (what is left out keeps its value)',
+          params: documented(idParams),
+          body: documented(continuousSyncPatchSchema),
+          response: { 400: problemSchema, 404: problemSchema },
+        },
+      },
+      async (request, reply) => {
+        const params = parse(idParams, request.params, reply);
+        if (!params) return reply;
+        const patch = parse(continuousSyncBody, request.body, reply);
+        if (!patch) return reply;
+        return changeContinuousSync(request, reply, params.id, patch);
+      },
+    );
+
+    for (const [action, enabled] of [
+      ['enable', true],
+      ['disable', false],
+    ] as const) {
+      app.post(
+        `/api/integrations/:id/continuous-sync/${action}`,
+        {
+          schema: {
+            tags: tags.continuous,
+            summary: `${enabled ? 'Switch on' : 'Switch off'} continuous sync (polls, reconciles, callbacks)`,
+            params: documented(idParams),
+            response: { 404: problemSchema },
+          },
+        },
+        async (request, reply) => {
+          const params = parse(idParams, request.params, reply);
+          if (!params) return reply;
+          return changeContinuousSync(request, reply, params.id, { enabled });
+        },
+      );
+    }
 
     app.post(
       '/api/integrations',

@@ -6,6 +6,7 @@ import {
   syncRequestedV1,
 } from '@cw-hudu-sync/contracts';
 import {
+  cappedWatermark,
   companyStatusIndex,
   type CompanyStatusIndex,
   configurationLookups,
@@ -61,6 +62,13 @@ export interface SyncDependencies {
   removalBatchSize?: number;
   /** Keeps the consumer's group membership alive during a long sync (called once per page). */
   heartbeat?: () => Promise<void>;
+  /**
+   * Throws when this process may no longer run the integration (its run lease was taken over): called
+   * before anything is published or a watermark moves, so a lost run stops before it writes.
+   */
+  assertStillOwner?: () => void;
+  /** The clock the watermark cap reads (tests move it). */
+  now?: () => number;
 }
 
 const entityOf: Record<RecordKind, ManageEntityName> = {
@@ -150,6 +158,8 @@ async function fetchAll(deps: SyncDependencies, run: RunContext): Promise<void> 
       watermark === undefined
         ? client.pages(entityOf[kind])
         : client.changedSince(entityOf[kind], watermark, { overlapSeconds: deps.overlapSeconds ?? 1 });
+    // Read the clock before the first page: the watermark never moves past this moment (see cappedWatermark).
+    const walkStartedAt = (deps.now ?? Date.now)();
     let latest = watermark;
     for await (const page of pages) {
       await processPage(deps, run, kind, page.records, { statuses, lookups, skippedTypeIds, tally });
@@ -160,7 +170,11 @@ async function fetchAll(deps: SyncDependencies, run: RunContext): Promise<void> 
       );
     }
     // Only now are all of this kind's events published: the next incremental run may start from here.
-    if (latest !== undefined && latest !== watermark) await deps.watermarks.set(integrationId, kind, latest);
+    const advanced = cappedWatermark(latest, walkStartedAt, watermark);
+    if (advanced !== undefined && advanced !== watermark) {
+      deps.assertStillOwner?.();
+      await deps.watermarks.set(integrationId, kind, advanced);
+    }
     logger.info({ kind, counts: tally.toCounts() }, 'kind fetched');
   }
 
@@ -171,14 +185,16 @@ async function fetchAll(deps: SyncDependencies, run: RunContext): Promise<void> 
   const configurationTypes = kinds.includes('configuration')
     ? tally.configurationTypes().map(({ id, name, count }) => ({ id, name, count }))
     : [];
-  await deps.publisher.publish(
-    createEvent('FetchCompleted', context, { mode, counts: tally.toCounts(), configurationTypes }),
-  );
   if (mode === 'full' && kinds.includes('configuration')) {
     await deps.integrations.recordDiscoveredTypes(integrationId, configurationTypes);
   }
-  // Fetching is over; matching and importing go on downstream as the events arrive.
+  // Fetching is over; matching and importing go on downstream as the events arrive. Said before
+  // FetchCompleted is published, so whoever sees FetchCompleted sees the run's stage past fetching.
   await deps.runs.setStage(run.runId, 'importing');
+  deps.assertStillOwner?.();
+  await deps.publisher.publish(
+    createEvent('FetchCompleted', context, { mode, counts: tally.toCounts(), configurationTypes }),
+  );
   logger.info({ counts: tally.toCounts() }, 'fetch completed');
 }
 
@@ -247,6 +263,7 @@ async function processPage(
     }
   }
 
+  deps.assertStillOwner?.();
   await deps.publisher.publish(events);
   await deps.snapshots.recordPage(integrationId, kind, run.runId, emitted, seen);
   for (const [outcome, n] of outcomes) await deps.runs.count(run.runId, kind, outcome, n);
@@ -343,6 +360,7 @@ async function publishMissing(
   for (;;) {
     const missing = await deps.snapshots.unseen(integrationId, kind, run.runId, batch);
     if (missing.length === 0) return;
+    deps.assertStillOwner?.();
     await deps.publisher.publish(
       missing.map((doc) =>
         createEvent(removedEventType[kind], run.context, {

@@ -26,3 +26,27 @@ export {
   type ConfigurationLookups,
   type SnapshotResult,
 } from './lib/snapshots';
+export * from './lib/callbacks';
+export {
+  cappedWatermark,
+  dailySlot,
+  dueSlots,
+  leaseStillHeld,
+  leaseVerdict,
+  minutesOfDay,
+  nextRuns,
+  periodicSlot,
+  pollSlot,
+  reconcileSlot,
+  scheduledCommandVerdict,
+  scheduledRunId,
+  slotId,
+  type ContinuousSchedule,
+  type LeaseVerdict,
+  type ReconcileSchedule,
+  type RunLease,
+  type ScheduleKind,
+  type ScheduledCommandVerdict,
+  type ScheduledSlot,
+  type Slot,
+} from './lib/schedule';

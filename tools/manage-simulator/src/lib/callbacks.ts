@@ -43,6 +43,9 @@ export interface CallbackDelivery {
   status: number | 'timeout' | 'error';
   body: string;
   signature: string;
+  /** When the change fired the callback and when its delivery ended (epoch ms): latency benchmarks. */
+  firedAt: number;
+  finishedAt: number;
 }
 
 /** Levels accepted per callback type (PSA Callbacks page), lower case. */

@@ -734,6 +734,7 @@ export function buildManageSimulator(options: ManageSimulatorOptions = {}): Mana
       const body = JSON.stringify(payload);
       const signature = signCallbackBody(body, signingKey);
       const url = `${entry.url}${record.id}`;
+      const firedAt = Date.now();
       const job = deliverCallback(url, body, signature, delivery).then(({ status, attempts }) => {
         deliveries.push({
           callbackId: entry.id,
@@ -745,6 +746,8 @@ export function buildManageSimulator(options: ManageSimulatorOptions = {}): Mana
           status,
           body,
           signature,
+          firedAt,
+          finishedAt: Date.now(),
         });
       });
       pending.add(job);

@@ -23,6 +23,15 @@ export const syncRequestedV1 = z.looseObject({
   /** Re-emit every record even if its content hash is unchanged. */
   force: z.boolean().default(false),
   requestedBy: z.string().min(1).max(200),
+  /** Present on commands of the continuous-sync scheduler: which slot of which kind this is. */
+  schedule: z
+    .looseObject({
+      kind: z.enum(['poll', 'reconcile']),
+      slotId: z.string().min(1).max(300),
+      /** ISO time the slot fell due. */
+      slotAt: z.iso.datetime(),
+    })
+    .optional(),
 });
 
 export const companyFetchedV1 = z.looseObject({ manageId, contentHash, company: manageCompanySchema });

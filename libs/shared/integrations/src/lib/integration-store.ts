@@ -2,6 +2,8 @@ import { type Connection, type Model, Schema } from 'mongoose';
 import { isDuplicateKeyError } from '@cw-hudu-sync/persistence';
 import type { SecretBox } from '@cw-hudu-sync/secrets';
 import {
+  continuousSyncOf,
+  type ContinuousSyncSettings,
   type IntegrationCredentials,
   type IntegrationOptions,
   type IntegrationPatch,
@@ -132,7 +134,15 @@ export class IntegrationStore {
       if (key === 'apiKey') set['hudu.apiKeySealed'] = this.secrets.seal(value, context(id, 'hudu-api-key'));
       else set[`hudu.${key}`] = value;
     }
-    if (parsed.options) set['options'] = { ...current.options, ...stripUndefined(parsed.options) };
+    if (parsed.options) {
+      const { continuousSync, ...rest } = parsed.options;
+      set['options'] = {
+        ...current.options,
+        ...stripUndefined(rest),
+        // a partial change of continuous sync keeps the rest of it
+        continuousSync: { ...continuousSyncOf(current.options), ...stripUndefined(continuousSync ?? {}) },
+      };
+    }
     const updated = await this.model
       .findOneAndUpdate({ _id: id }, { $set: set }, { returnDocument: 'after' })
       .lean();
@@ -154,6 +164,12 @@ export class IntegrationStore {
     return result.deletedCount === 1;
   }
 
+  /** Every integration's continuous-sync settings (what the scheduler reads each tick; no secrets). */
+  async continuousSyncSettings(): Promise<Array<{ id: string; continuousSync: ContinuousSyncSettings }>> {
+    const docs = await this.model.find({}, { _id: 1, options: 1 }).sort({ _id: 1 }).lean();
+    return docs.map((doc) => ({ id: doc._id, continuousSync: continuousSyncOf(doc.options) }));
+  }
+
   /** Decrypted settings for calling Manage and Hudu. Keep the result in memory only. */
   async credentials(id: string): Promise<IntegrationCredentials> {
     const found = await this.model.findById(id).lean();
@@ -171,7 +187,7 @@ export class IntegrationStore {
         baseUrl: found.hudu.baseUrl,
         apiKey: this.secrets.open(found.hudu.apiKeySealed, context(id, 'hudu-api-key')),
       },
-      options: found.options,
+      options: withDefaults(found.options),
     };
   }
 
@@ -182,6 +198,11 @@ export class IntegrationStore {
   ): Promise<void> {
     await this.model.updateOne({ _id: id }, { $set: { discoveredConfigurationTypes: types } });
   }
+}
+
+/** Options as stored, with defaults for settings added after the integration was saved. */
+function withDefaults(options: IntegrationOptions): IntegrationOptions {
+  return { ...options, continuousSync: continuousSyncOf(options) };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
@@ -200,7 +221,7 @@ function toView(doc: IntegrationDocument): IntegrationView {
       privateKeySet: true,
     },
     hudu: { baseUrl: doc.hudu.baseUrl, apiKeySet: true },
-    options: doc.options,
+    options: withDefaults(doc.options),
     discoveredConfigurationTypes: (doc.discoveredConfigurationTypes ?? []).map(({ id, name, count }) => ({
       id,
       name,

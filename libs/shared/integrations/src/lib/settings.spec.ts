@@ -1,4 +1,12 @@
-import { integrationOptionsSchema, isAllowedOutboundUrl, newIntegrationSchema } from './settings';
+import {
+  continuousSyncOf,
+  continuousSyncPatchSchema,
+  continuousSyncSchema,
+  integrationOptionsSchema,
+  integrationPatchSchema,
+  isAllowedOutboundUrl,
+  newIntegrationSchema,
+} from './settings';
 
 describe('isAllowedOutboundUrl', () => {
   it.each([
@@ -39,6 +47,12 @@ describe('integration settings', () => {
       configurationLayout: 'Configurations',
       contactLayout: 'Contacts',
       matchPolicy: 'review',
+      continuousSync: {
+        enabled: false,
+        pollIntervalSeconds: 60,
+        reconcile: { dailyAt: '02:00' },
+        callbacks: true,
+      },
     });
   });
 
@@ -59,5 +73,55 @@ describe('integration settings', () => {
 
   it('validates option types', () => {
     expect(integrationOptionsSchema.safeParse({ skippedConfigurationTypeIds: [1, -2] }).success).toBe(false);
+  });
+});
+
+describe('continuous-sync settings', () => {
+  it('is off by default, polls every minute, reconciles nightly, wants callbacks', () => {
+    expect(continuousSyncSchema.parse({})).toEqual({
+      enabled: false,
+      pollIntervalSeconds: 60,
+      reconcile: { dailyAt: '02:00' },
+      callbacks: true,
+    });
+  });
+
+  it.each([
+    [{ enabled: true, pollIntervalSeconds: 30, reconcile: { everySeconds: 3600 }, callbacks: false }],
+    [{ reconcile: { dailyAt: '23:59' } }],
+    [{ reconcile: { dailyAt: '00:00' } }],
+    [{ pollIntervalSeconds: 2 }],
+  ])('accepts %j', (settings) => expect(continuousSyncSchema.safeParse(settings).success).toBe(true));
+
+  it.each([
+    [{ pollIntervalSeconds: 1 }, 'pollIntervalSeconds'],
+    [{ pollIntervalSeconds: 86_401 }, 'pollIntervalSeconds'],
+    [{ pollIntervalSeconds: 1.5 }, 'pollIntervalSeconds'],
+    [{ reconcile: { dailyAt: '24:00' } }, 'reconcile'],
+    [{ reconcile: { dailyAt: '2:00' } }, 'reconcile'],
+    [{ reconcile: { everySeconds: 5 } }, 'reconcile'],
+    [{ reconcile: { everySeconds: 60, dailyAt: '02:00' } }, 'reconcile'],
+    [{ reconcile: {} }, 'reconcile'],
+    [{ enabled: 'yes' }, 'enabled'],
+  ])('refuses %j (at %s)', (settings, field) => {
+    const result = continuousSyncSchema.safeParse(settings);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path[0]).toBe(field);
+  });
+
+  it('a patch changes only what it names, and names nothing unknown', () => {
+    expect(continuousSyncPatchSchema.parse({ enabled: true })).toEqual({ enabled: true });
+    expect(continuousSyncPatchSchema.safeParse({ enabled: true, every: 5 }).success).toBe(false);
+    expect(integrationPatchSchema.parse({ options: { continuousSync: { enabled: true } } }).options).toEqual({
+      continuousSync: { enabled: true },
+    });
+  });
+
+  it('an integration saved before continuous sync existed (or with broken settings) reads the defaults', () => {
+    expect(continuousSyncOf({})).toEqual(continuousSyncSchema.parse({}));
+    expect(continuousSyncOf({ continuousSync: { pollIntervalSeconds: -1 } })).toEqual(
+      continuousSyncSchema.parse({}),
+    );
+    expect(continuousSyncOf({ continuousSync: { enabled: true } }).enabled).toBe(true);
   });
 });

@@ -25,18 +25,88 @@ export const integrationIdPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export const matchPolicySchema = z.enum(['review', 'auto-exact', 'auto-create']);
 
-export const integrationOptionsSchema = z.object({
+/** `HH:MM` in UTC, e.g. `02:30`. */
+export const dailyTimePattern = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** When the full reconcile runs: every N seconds, or once a day at a UTC time. */
+export const reconcileScheduleSchema = z.union([
+  z
+    .object({
+      /** Seconds between two full reconciles (at least 10; nightly is the usual choice). */
+      everySeconds: z
+        .number()
+        .int()
+        .min(10)
+        .max(31 * 86_400),
+    })
+    .strict(),
+  z
+    .object({
+      /** The UTC time of day of the daily full reconcile, `HH:MM`. */
+      dailyAt: z.string().regex(dailyTimePattern, 'must be HH:MM (24-hour, UTC)'),
+    })
+    .strict(),
+]);
+export type ReconcileSchedule = z.infer<typeof reconcileScheduleSchema>;
+
+/**
+ * Continuous sync of one integration: incremental polls every `pollIntervalSeconds`, a full reconcile on
+ * its schedule (it catches what `lastUpdated` misses: soft deletes and merges), Manage callbacks on top.
+ * Off until an admin switches it on.
+ */
+export const continuousSyncSchema = z.object({
+  enabled: z.boolean().default(false),
+  /** Seconds between two incremental polls (2 s to 1 day; 60 s or more against a real Manage). */
+  pollIntervalSeconds: z.number().int().min(2).max(86_400).default(60),
+  reconcile: reconcileScheduleSchema.default({ dailyAt: '02:00' }),
+  /** Register Manage callbacks (companies, configurations, contacts) while continuous sync is on. */
+  callbacks: z.boolean().default(true),
+});
+export type ContinuousSyncSettings = z.infer<typeof continuousSyncSchema>;
+export const defaultContinuousSync: ContinuousSyncSettings = continuousSyncSchema.parse({});
+
+/** A change of the continuous-sync settings: what is left out keeps its value. */
+export const continuousSyncPatchSchema = z
+  .object({
+    enabled: z.boolean(),
+    pollIntervalSeconds: z.number().int().min(2).max(86_400),
+    reconcile: reconcileScheduleSchema,
+    callbacks: z.boolean(),
+  })
+  .partial()
+  .strict();
+export type ContinuousSyncPatch = z.infer<typeof continuousSyncPatchSchema>;
+
+/** The stored settings with defaults for what an older integration does not have (or has invalid). */
+export function continuousSyncOf(options: { continuousSync?: unknown } | undefined): ContinuousSyncSettings {
+  const parsed = continuousSyncSchema.safeParse(options?.continuousSync ?? {});
+  return parsed.success ? parsed.data : defaultContinuousSync;
+}
+
+/** The option fields without their defaults (a change names only what it changes). */
+const optionFields = {
   /** Leave inactive Manage companies (and their records) out; otherwise they arrive in Hudu archived. */
-  skipInactiveCompanies: z.boolean().default(false),
-  skipContacts: z.boolean().default(false),
-  skipConfigurations: z.boolean().default(false),
+  skipInactiveCompanies: z.boolean(),
+  skipContacts: z.boolean(),
+  skipConfigurations: z.boolean(),
   /** Manage configuration type ids to leave out (the types are listed after a first fetch). */
-  skippedConfigurationTypeIds: z.array(z.number().int().positive()).max(1_000).default([]),
+  skippedConfigurationTypeIds: z.array(z.number().int().positive()).max(1_000),
   /** The Hudu asset layout for configurations, by name or numeric id. */
-  configurationLayout: z.string().min(1).max(200).default('Configurations'),
+  configurationLayout: z.string().min(1).max(200),
   /** The Hudu asset layout for contacts, by name or numeric id. */
-  contactLayout: z.string().min(1).max(200).default('Contacts'),
-  matchPolicy: matchPolicySchema.default('review'),
+  contactLayout: z.string().min(1).max(200),
+  matchPolicy: matchPolicySchema,
+};
+
+export const integrationOptionsSchema = z.object({
+  skipInactiveCompanies: optionFields.skipInactiveCompanies.default(false),
+  skipContacts: optionFields.skipContacts.default(false),
+  skipConfigurations: optionFields.skipConfigurations.default(false),
+  skippedConfigurationTypeIds: optionFields.skippedConfigurationTypeIds.default([]),
+  configurationLayout: optionFields.configurationLayout.default('Configurations'),
+  contactLayout: optionFields.contactLayout.default('Contacts'),
+  matchPolicy: optionFields.matchPolicy.default('review'),
+  continuousSync: continuousSyncSchema.default(defaultContinuousSync),
 });
 export type IntegrationOptions = z.infer<typeof integrationOptionsSchema>;
 
@@ -79,7 +149,11 @@ export const integrationPatchSchema = z.object({
     .extend({ apiKey: z.string().min(1).max(500) })
     .partial()
     .optional(),
-  options: integrationOptionsSchema.partial().optional(),
+  // No defaults in a change: an option left out keeps its stored value (zod's partial() would fill defaults in).
+  options: z
+    .object({ ...optionFields, continuousSync: continuousSyncPatchSchema })
+    .partial()
+    .optional(),
 });
 export type IntegrationPatch = z.input<typeof integrationPatchSchema>;
 
