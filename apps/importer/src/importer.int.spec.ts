@@ -463,6 +463,113 @@ describe('importer against the real broker, FerretDB and the Hudu simulator', ()
     expect(importsOf(id, 'CompanyImported')[0]!.payload).toMatchObject({ huduCompanyName: 'Epsilon' });
   });
 
+  it('imports a burst in batches: 1.00 write per created record, a record sent twice applied in order, a rejected one reported while the rest go on', async () => {
+    const { sim, id, ctx, runId } = await setUp();
+    const zeta = company(1201, { name: 'Zeta' });
+    await publisher.publish(matched(ctx, zeta, 'create'));
+    await waitFor(() => importsOf(id, 'CompanyImported').length >= 1, { what: 'the company' });
+    const huduCompanyId = Number(importsOf(id, 'CompanyImported')[0]!.payload['huduCompanyId']);
+    sim.counters.reset();
+    sim.faults.set([
+      {
+        kind: 'error',
+        status: 422,
+        method: 'POST',
+        pathPrefix: `/companies/${huduCompanyId}/assets`,
+        times: 1,
+      },
+    ]);
+    const burst = [
+      ...Array.from({ length: 60 }, (_, i) => configFetched(ctx, configuration(2000 + i, 1201))),
+      ...Array.from({ length: 20 }, (_, i) => contactFetched(ctx, contact(3000 + i, 1201))),
+    ];
+    await publisher.publish(burst);
+    await waitFor(() => assetImports(id).length + importsOf(id, 'ImportFailed').length >= burst.length, {
+      what: 'every record of the burst',
+      timeoutMs: 45_000,
+    });
+    expect(importsOf(id, 'ImportFailed')).toHaveLength(1);
+    const assetsOf = () => [...sim.store.assets.values()].filter((a) => a.company_id === huduCompanyId);
+    expect(assetsOf()).toHaveLength(79);
+    expect(writes(sim)).toBe(79 + 1); // one create each, and the attempt Hudu rejected
+
+    // One record twice in one publish (so in one batch): applied in order.
+    sim.counters.reset();
+    await publisher.publish([
+      configFetched(ctx, configuration(2100, 1201, { name: 'First name' })),
+      configFetched(ctx, configuration(2100, 1201, { name: 'Second name' })),
+    ]);
+    await waitFor(() => assetImports(id).filter((e) => e.payload['manageId'] === 2100).length >= 2, {
+      what: 'both versions',
+    });
+    const twice = assetImports(id).filter((e) => e.payload['manageId'] === 2100);
+    expect(twice.map((e) => e.payload['outcome'])).toEqual(['created', 'updated']);
+    expect(assetsOf().filter((a) => a.name === 'Second name')).toHaveLength(1);
+    expect(assetsOf().filter((a) => a.name === 'First name')).toHaveLength(0);
+    expect(writes(sim)).toBe(2);
+
+    const sum = (counts: Record<string, number> | undefined, outcome: string) => counts?.[outcome] ?? 0;
+    const view = await waitFor(
+      async () => {
+        const v = await runs.get(runId);
+        const total = (outcome: string) =>
+          sum(v?.counts['configuration'], outcome) + sum(v?.counts['contact'], outcome);
+        return total('created') + total('failed') + total('updated') >= 82 ? v : undefined;
+      },
+      { what: 'the run counts' },
+    );
+    const total = (outcome: string) =>
+      sum(view.counts['configuration'], outcome) + sum(view.counts['contact'], outcome);
+    expect([total('created'), total('updated'), total('failed')]).toEqual([80, 1, 1]);
+    // Counts are added up per batch: far fewer count documents than records.
+    expect(await db.collection('run_counts').countDocuments({ runId })).toBeLessThan(40);
+
+    // The burst again, nothing changed: no write but the create of the record Hudu rejected before.
+    sim.counters.reset();
+    const before = assetImports(id).length;
+    await publisher.publish(burst);
+    await waitFor(() => assetImports(id).length >= before + burst.length, { what: 'the unchanged burst' });
+    expect(writes(sim)).toBe(1);
+    expect(assetsOf()).toHaveLength(81);
+  });
+
+  it("adopts the asset a crashed batch created, found through its pending-create mark, and never a sibling's", async () => {
+    const { sim, id, ctx } = await setUp();
+    await publisher.publish(matched(ctx, company(1301, { name: 'Eta' }), 'create'));
+    await waitFor(() => importsOf(id, 'CompanyImported').length >= 1, { what: 'the company' });
+    const huduCompanyId = Number(importsOf(id, 'CompanyImported')[0]!.payload['huduCompanyId']);
+    const layout = layoutId(sim, 'Configurations');
+    // A previous attempt marked two creates of same-named records without serial, created one, then died.
+    const at = new Date();
+    await db.collection('importer_pending_creates').insertMany([
+      { integrationId: id, kind: 'configuration', manageId: 81, at },
+      { integrationId: id, kind: 'configuration', manageId: 82, at },
+    ]);
+    const left = sim.store.createAsset(huduCompanyId, { name: 'Twin', asset_layout_id: layout });
+    sim.counters.reset();
+    await publisher.publish([
+      configFetched(ctx, configuration(81, 1301, { name: 'Twin', serialNumber: undefined })),
+      configFetched(ctx, configuration(82, 1301, { name: 'Twin', serialNumber: undefined })),
+    ]);
+    await waitFor(() => assetImports(id).length >= 2, { what: 'both records' });
+    const twins = [...sim.store.assets.values()].filter((a) => a.name === 'Twin');
+    expect(twins).toHaveLength(2);
+    const linked = await db
+      .collection('importer_records')
+      .find({ integrationId: id, manageId: { $in: [81, 82] } })
+      .toArray();
+    expect(new Set(linked.map((d) => d['huduAssetId'])).size).toBe(2);
+    expect(linked.map((d) => d['huduAssetId'])).toContain(left.id);
+    // One create (the sibling); the adopted asset only gets its mapped fields filled in.
+    expect(
+      sim.counters
+        .snapshot()
+        .entries.filter((e) => e.method === 'POST')
+        .reduce((n, e) => n + e.count, 0),
+    ).toBe(1);
+    expect(await db.collection('importer_pending_creates').countDocuments({ integrationId: id })).toBe(0);
+  });
+
   it('imports an inactive company archived, reports rejections, retries 5xx and archives removed records', async () => {
     const { sim, id, ctx, runId } = await setUp();
     const delta = company(1001, { name: 'Delta', inactive: true });

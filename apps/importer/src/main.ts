@@ -2,22 +2,15 @@
  * importer service. The only writer to Hudu: turns decided matches, configurations and contacts into Hudu records.
  * Wiring only: configuration, platform (Kafka + database), HTTP probes, the consumer, graceful shutdown.
  */
-import { loadConfig, port, serviceEnvironment } from '@cw-hudu-sync/config';
+import { loadConfig } from '@cw-hudu-sync/config';
 import { IntegrationStore } from '@cw-hudu-sync/integrations';
 import { createLogger } from '@cw-hudu-sync/logging';
 import { SecretBox } from '@cw-hudu-sync/secrets';
 import { runService, startPlatform } from '@cw-hudu-sync/service';
-import { z } from 'zod';
 import { type Importer, startImporter } from './app/importer';
+import { environment } from './environment';
 
 const SERVICE = 'importer';
-
-const environment = z.object({
-  ...serviceEnvironment,
-  HTTP_PORT: port(8083),
-  /** Keys that open the integrations' sealed Hudu API keys (`<id>:<base64 32 bytes>`, comma-separated). */
-  CWHS_ENCRYPTION_KEYS: z.string().optional(),
-});
 
 async function main() {
   const config = loadConfig(environment, process.env, SERVICE);

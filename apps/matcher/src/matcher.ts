@@ -118,7 +118,7 @@ export async function startMatcher(settings: MatcherSettings): Promise<Matcher> 
   const { logger, publisher, integrations } = settings;
   const store = new MatchStore(settings.db);
   await store.ensureIndexes();
-  const runs = new RunStore(settings.db);
+  const runs = new RunStore(settings.db, { stage: 'match' });
   const mirror = new HuduMirror({
     load: settings.loadHuduCompanies ?? huduClientLoader(integrations, logger),
     maxAgeMs: settings.mirrorMaxAgeMs ?? 5 * 60_000,

@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { context as otelContext, type Context } from '@opentelemetry/api';
 import type { Connection, Types } from 'mongoose';
 import type { Registry } from 'prom-client';
 import {
@@ -12,9 +13,11 @@ import {
 } from '@cw-hudu-sync/contracts';
 import { HuduApiError, type HuduAsset, type HuduCompany } from '@cw-hudu-sync/hudu-client';
 import {
+  adoptionKey,
   type AssetCandidate,
   type AssetKind,
   assetInput,
+  CountTally,
   type CompanyStanding,
   currentAssetFields,
   findAdoptable,
@@ -28,7 +31,9 @@ import {
   planCompany,
   planUpdate,
   resolveLayout,
+  roundsByKey,
   routeRecord,
+  runChains,
   uniqueCompanyName,
 } from '@cw-hudu-sync/importing';
 import { IntegrationNotFoundError, type IntegrationStore, RunStore } from '@cw-hudu-sync/integrations';
@@ -41,7 +46,13 @@ import {
   KeyedQueue,
 } from '@cw-hudu-sync/messaging';
 import { type HuduSession, HuduSessions, type SessionSettings } from './hudu-sessions';
-import { type CompanyStateDocument, importerState, type ImporterState, readFields } from './state';
+import {
+  type CompanyStateDocument,
+  importerState,
+  type ImporterState,
+  readFields,
+  type RecordStateDocument,
+} from './state';
 
 export interface ImporterSettings {
   kafka: Kafka;
@@ -55,6 +66,14 @@ export interface ImporterSettings {
   maxAttempts?: number;
   backoff?: { initialMs: number; maxMs: number };
   sessions?: SessionSettings;
+  /**
+   * Batch mode (default): up to `maxBatchSize` messages of a partition per call, records imported in
+   * bulk (see ImportWork.importRecords). `false`: one message at a time.
+   */
+  batch?: boolean;
+  maxBatchSize?: number;
+  /** Records of one integration sent to Hudu side by side (default 8). */
+  concurrency?: number;
 }
 
 export interface Importer {
@@ -66,30 +85,63 @@ export interface Importer {
 /** Starts the importer's consumer (group `importer`) on decided matches and fetched Manage records. */
 export async function startImporter(settings: ImporterSettings): Promise<Importer> {
   const state = await importerState(settings.db);
-  const sessions = new HuduSessions(settings.integrations, settings.sessions);
+  // Keep-alive connections to each Hudu: as many as records go side by side.
+  const concurrency = settings.concurrency ?? DEFAULT_CONCURRENCY;
+  const sessions = new HuduSessions(settings.integrations, {
+    ...settings.sessions,
+    client: { connections: concurrency, ...settings.sessions?.client },
+  });
   const work = new ImportWork(
     state,
     sessions,
     settings.publisher,
-    new RunStore(settings.db),
+    new RunStore(settings.db, { stage: 'import' }),
     settings.logger,
+    concurrency,
   );
   const perIntegration = new KeyedQueue();
-  const consumer = new EventConsumer({
+  const common = {
     kafka: settings.kafka,
     groupId: settings.groupId ?? 'importer',
     topics: [TOPICS.companyMatches, TOPICS.manageRecords],
     ...(settings.namespace ? { namespace: settings.namespace } : {}),
-    // Two topics, so one integration's events can arrive on two partitions at once: handle them one at a
-    // time per integration (one writer per document), integrations side by side.
-    handler: (event, context) =>
-      perIntegration.run(event.integrationId, () => withHeartbeats(context, () => work.handle(event))),
     publisher: settings.publisher,
     logger: settings.logger,
     ...(settings.metrics ? { metrics: settings.metrics } : {}),
     ...(settings.maxAttempts ? { maxAttempts: settings.maxAttempts } : {}),
     ...(settings.backoff ? { backoff: settings.backoff } : {}),
-  });
+  };
+  // Two topics, so one integration's events can arrive on two partitions at once: handle them one
+  // integration at a time (one writer per document), integrations side by side.
+  const consumer =
+    settings.batch === false
+      ? new EventConsumer({
+          ...common,
+          handler: (event, context) =>
+            perIntegration.run(event.integrationId, () => withHeartbeats(context, () => work.handle(event))),
+        })
+      : new EventConsumer({
+          ...common,
+          maxBatchSize: settings.maxBatchSize ?? 500,
+          batchHandler: async (items) => {
+            const errors: unknown[] = items.map(() => undefined);
+            const byIntegration = new Map<string, { index: number; item: (typeof items)[number] }[]>();
+            items.forEach((item, index) => {
+              const list = byIntegration.get(item.event.integrationId);
+              if (list) list.push({ index, item });
+              else byIntegration.set(item.event.integrationId, [{ index, item }]);
+            });
+            await Promise.all(
+              [...byIntegration].map(async ([integrationId, group]) => {
+                const results = await perIntegration
+                  .run(integrationId, () => work.handleBatch(group.map((g) => g.item)))
+                  .catch((error: unknown) => group.map(() => error));
+                group.forEach((g, n) => (errors[g.index] = results[n]));
+              }),
+            );
+            return errors;
+          },
+        });
   await consumer.start();
   return {
     consumer,
@@ -161,6 +213,8 @@ export class ImportWork {
   private readonly blockedCleared = new Set<string>();
   /** Live assets per Hudu company, keyed by integration and company (ids repeat across Hudu instances). */
   private readonly assetIndex = new Map<string, AssetIndex>();
+  /** Asset listings under way, shared by the records of one company imported side by side. */
+  private readonly listings = new Map<string, Promise<HuduAsset[]>>();
 
   constructor(
     private readonly state: ImporterState,
@@ -168,6 +222,8 @@ export class ImportWork {
     private readonly publisher: EventPublisher,
     private readonly runs: RunStore,
     private readonly logger: Logger,
+    /** Records of one integration sent to Hudu side by side (within the key's request budget). */
+    private readonly concurrency = DEFAULT_CONCURRENCY,
   ) {}
 
   async handle(event: Envelope): Promise<void> {
@@ -442,72 +498,235 @@ export class ImportWork {
     await this.count(event, 'company', 'archived', 1, session.client.stats().requests - before);
   }
 
-  // ---- configurations and contacts -------------------------------------------------------------
-
-  private async standing(integrationId: string, manageCompanyId: number): Promise<CompanyStanding> {
-    const doc: CompanyStateDocument | null = await this.state.companies
-      .findOne({ integrationId, manageCompanyId })
-      .lean();
-    if (!doc) return { state: 'undecided' };
-    if (doc.standing === 'ignored') return { state: 'ignored' };
-    if (doc.standing === 'skipped') return { state: 'skipped' };
-    if (doc.huduCompanyId === undefined || doc.pendingCreate) return { state: 'undecided' };
-    return { state: 'imported', huduCompanyId: doc.huduCompanyId };
+  /**
+   * Imports a batch of one integration's events in order: runs of Fetched records in bulk (see
+   * importRecords), every other event on its own. Returns the failure of each event (undefined = handled).
+   * After a transient failure the events behind it are held back (HeldBack), so order holds on retry.
+   */
+  async handleBatch(items: readonly { event: Envelope; trace?: Context }[]): Promise<unknown[]> {
+    const errors: unknown[] = items.map(() => undefined);
+    let held: unknown;
+    let segment: number[] = [];
+    const flush = async () => {
+      const indexes = segment;
+      segment = [];
+      if (indexes.length === 0) return;
+      if (held !== undefined) {
+        for (const i of indexes) errors[i] = new EventConsumer.HeldBack(held);
+        return;
+      }
+      const works = indexes.flatMap((i) => {
+        const item = items[i];
+        return item ? [recordWork(item.event, item.trace)] : [];
+      });
+      const results = await this.importRecords(works).catch((error: unknown) => works.map(() => error));
+      indexes.forEach((i, n) => (errors[i] = results[n]));
+      held = results.find(isTransient);
+    };
+    for (const [i, item] of items.entries()) {
+      if (item.event.type === 'ConfigurationFetched' || item.event.type === 'ContactFetched') {
+        segment.push(i);
+        continue;
+      }
+      await flush();
+      if (held !== undefined) {
+        errors[i] = new EventConsumer.HeldBack(held);
+        continue;
+      }
+      try {
+        const run = () => this.handle(item.event);
+        await (item.trace ? otelContext.with(item.trace, run) : run());
+      } catch (error) {
+        errors[i] = error;
+        if (isTransient(error)) held = error;
+      }
+    }
+    await flush();
+    return errors;
   }
 
+  // ---- configurations and contacts -------------------------------------------------------------
+
   private async onRecord(event: Envelope, kind: AssetKind, payload: RecordPayload): Promise<void> {
-    const integrationId = event.integrationId;
-    const session = await this.session(integrationId);
-    const record: ManageRecord | undefined =
-      kind === 'configuration' ? payload.configuration : payload.contact;
-    if (!record) throw new PermanentFailure(`${kind} payload without the record`);
-    const standing = await this.standing(integrationId, payload.companyManageId);
-    const route = routeRecord(kind, record, standing, session.options);
-    const parkedKey = { integrationId, kind, manageId: payload.manageId };
-    if (route.route === 'park') {
-      await this.park(event, kind, payload, 'undecided');
-      await this.count(event, kind, 'parked');
-      return;
+    const [error] = await this.importRecords([{ event, kind, payload }]);
+    if (error !== undefined) throw error;
+  }
+
+  /**
+   * Imports Fetched records of one integration. A record that appears more than once is applied in order
+   * (one round per occurrence); the records of a round go together: one read of their companies' standing
+   * and of their own state, one write of the pending-create marks before any create, Hudu calls side by
+   * side (records that could adopt the same asset one after the other), one write of the results, one
+   * publish of the resulting events and one count per kind and outcome. Returns each record's failure.
+   */
+  async importRecords(works: readonly RecordWork[]): Promise<unknown[]> {
+    const errors: unknown[] = works.map(() => undefined);
+    let held: unknown;
+    for (const round of roundsByKey(works.map((w) => `${w.kind}:${w.payload.manageId}`))) {
+      if (held !== undefined) {
+        for (const i of round) errors[i] = new EventConsumer.HeldBack(held);
+        continue;
+      }
+      const batch = round.flatMap((i) => {
+        const work = works[i];
+        return work ? [work] : [];
+      });
+      const results = await this.importRound(batch).catch((error: unknown) => batch.map(() => error));
+      round.forEach((i, n) => (errors[i] = results[n]));
+      held = results.find(isTransient);
     }
-    if (route.route !== 'import') {
-      await this.state.parked.deleteOne(parkedKey);
-      await this.count(event, kind, 'skipped');
-      return;
+    return errors;
+  }
+
+  private async importRound(works: RecordWork[]): Promise<unknown[]> {
+    const errors: unknown[] = works.map(() => undefined);
+    const first = works[0];
+    if (!first) return errors;
+    const integrationId = first.event.integrationId;
+    const session = await this.session(integrationId);
+    const effects = new RoundEffects();
+    const before = session.client.stats().requests;
+
+    // Where each record goes: one read of the standings of the companies involved.
+    const companyIds = [...new Set(works.map((w) => w.payload.companyManageId))];
+    const companyDocs = await this.state.companies
+      .find({ integrationId, manageCompanyId: { $in: companyIds } })
+      .lean();
+    const standings = new Map(companyDocs.map((doc) => [doc.manageCompanyId, standingOf(doc)]));
+    const routed: { n: number; work: RecordWork; record: ManageRecord; huduCompanyId: number }[] = [];
+    for (const [n, work] of works.entries()) {
+      const record: ManageRecord | undefined =
+        work.kind === 'configuration' ? work.payload.configuration : work.payload.contact;
+      if (!record) {
+        errors[n] = new PermanentFailure(`${work.kind} payload without the record`);
+        continue;
+      }
+      const standing = standings.get(work.payload.companyManageId) ?? { state: 'undecided' as const };
+      const route = routeRecord(work.kind, record, standing, session.options);
+      if (route.route === 'park') {
+        effects.park(work, 'undecided');
+        effects.count(work.event, work.kind, 'parked');
+      } else if (route.route !== 'import') {
+        effects.unpark(work);
+        effects.count(work.event, work.kind, 'skipped');
+      } else {
+        routed.push({ n, work, record, huduCompanyId: route.huduCompanyId });
+      }
     }
 
-    const layout = await this.layoutFor(event, session, kind);
-    if (!layout) {
-      await this.park(event, kind, payload, 'blocked');
-      await this.count(event, kind, 'blocked');
-      return;
+    // The kinds' layouts (blocked ones park their records).
+    const layouts = new Map<AssetKind, Layout | undefined>();
+    for (const entry of routed) {
+      if (!layouts.has(entry.work.kind))
+        layouts.set(entry.work.kind, await this.layoutFor(entry.work.event, session, entry.work.kind));
     }
-    const before = session.client.stats().requests;
-    let result: { outcome: Outcome; huduAssetId: number; writes: number };
-    try {
-      result = await this.importAsset(
-        integrationId,
-        session,
-        kind,
-        payload,
-        record,
-        route.huduCompanyId,
+    const plans: AssetPlan[] = [];
+    for (const entry of routed) {
+      const layout = layouts.get(entry.work.kind);
+      if (!layout) {
+        effects.park(entry.work, 'blocked');
+        effects.count(entry.work.event, entry.work.kind, 'blocked');
+        continue;
+      }
+      const mapped = mapAsset(entry.work.kind, entry.record, layout);
+      this.reportMissingFields(layout, entry.work.kind, mapped.notInLayout);
+      plans.push({
+        n: entry.n,
+        work: entry.work,
+        key: { integrationId, kind: entry.work.kind, manageId: entry.work.payload.manageId },
         layout,
-      );
-    } catch (error) {
-      await this.rejected(event, kind, payload.manageId, error);
-      throw error;
+        huduCompanyId: entry.huduCompanyId,
+        fields: mapped.fields,
+        hash: hashFields(mapped.fields),
+        doc: undefined,
+        marked: false,
+      });
     }
-    await this.state.parked.deleteOne(parkedKey);
-    await this.publisher.publish(
-      createEvent(kind === 'configuration' ? 'ConfigImported' : 'ContactImported', this.context(event), {
-        manageId: payload.manageId,
-        companyManageId: payload.companyManageId,
-        huduAssetId: result.huduAssetId,
-        outcome: result.outcome,
-        huduWrites: result.writes,
-      }),
+
+    // Their state: one read per kind; records not yet known in this target are marked pending-create
+    // in one write before any create (a crash after a create then adopts instead of duplicating).
+    await this.readRecordState(integrationId, plans);
+    const marks = plans.filter((p) => knownAssetId(p) === undefined);
+    if (marks.length > 0) {
+      const at = new Date();
+      for (const chunk of chunks(marks, INSERT_CHUNK))
+        await this.state.pending.insertMany(
+          chunk.map((p) => ({ ...p.key, at })),
+          { ordered: false },
+        );
+      for (const p of marks) p.marked = true;
+    }
+
+    // Hudu, side by side within the client's budget and connections.
+    await runChains(
+      plans,
+      (p) => adoptionKey(p.fields, { companyId: p.huduCompanyId, layoutId: p.layout.id }),
+      this.concurrency,
+      async (plan) => {
+        try {
+          // Inside the record's own trace: its Hudu calls show up in its journey.
+          const run = () => this.importAsset(session, plan, effects);
+          const result = await (plan.work.trace ? otelContext.with(plan.work.trace, run) : run());
+          effects.unpark(plan.work);
+          effects.imported(plan, result);
+        } catch (error) {
+          errors[plan.n] = await this.rejected(
+            plan.work.event,
+            plan.work.kind,
+            plan.key.manageId,
+            error,
+          ).then(
+            () => error,
+            (permanent: unknown) => permanent,
+          );
+        }
+      },
     );
-    await this.count(event, kind, result.outcome, 1, session.client.stats().requests - before);
+
+    // The results: one write of the state, one of the park, one publish, one count per kind and outcome.
+    for (const chunk of chunks(effects.recordInserts, INSERT_CHUNK))
+      await this.state.records.insertMany(chunk, { ordered: false });
+    for (const chunk of chunks(effects.recordOps, UPDATE_CHUNK))
+      await this.state.records.bulkWrite(chunk, { ordered: false });
+    const recorded = marks.filter((p) => effects.claimedBy.has(p));
+    for (const kind of ['configuration', 'contact'] as const) {
+      const ids = recorded.filter((p) => p.key.kind === kind).map((p) => p.key.manageId);
+      if (ids.length > 0)
+        await this.state.pending.deleteMany({ integrationId, kind, manageId: { $in: ids } });
+    }
+    const parkedOps = effects.parkedOps(integrationId);
+    for (const chunk of chunks(parkedOps, UPDATE_CHUNK))
+      await this.state.parked.bulkWrite(chunk, { ordered: true });
+    await this.publisher.publish(effects.events, { parentOf: (e) => effects.traceOf(e) });
+    effects.addHuduCalls(first.event, session.client.stats().requests - before);
+    for (const [runId, tally] of effects.tallies)
+      for (const { kind, outcome, n, huduCalls } of tally.entries())
+        await this.runs.count(runId, kind, outcome, n, huduCalls);
+    return errors;
+  }
+
+  private async readRecordState(integrationId: string, plans: AssetPlan[]): Promise<void> {
+    for (const kind of ['configuration', 'contact'] as const) {
+      const ofKind = plans.filter((p) => p.key.kind === kind);
+      if (ofKind.length === 0) continue;
+      const docs = await this.state.records
+        .find({ integrationId, kind, manageId: { $in: ofKind.map((p) => p.key.manageId) } })
+        .lean();
+      const byId = new Map(docs.map((doc) => [doc.manageId, doc]));
+      const marks = await this.state.pending
+        .find({ integrationId, kind, manageId: { $in: ofKind.map((p) => p.key.manageId) } })
+        .lean();
+      const markedSince = new Map<number, Date>();
+      for (const mark of marks) {
+        const since = markedSince.get(mark.manageId);
+        if (!since || mark.at < since) markedSince.set(mark.manageId, mark.at);
+      }
+      for (const plan of ofKind) {
+        plan.doc = byId.get(plan.key.manageId);
+        const pendingCreate = plan.doc?.pendingCreate ?? markedSince.get(plan.key.manageId);
+        if (pendingCreate) plan.pendingSince = new Date(pendingCreate);
+      }
+    }
   }
 
   /** The kind's layout, or undefined when it is blocked (announced once per run). */
@@ -547,125 +766,103 @@ export class ImportWork {
   }
 
   private async importAsset(
-    integrationId: string,
     session: HuduSession,
-    kind: AssetKind,
-    payload: RecordPayload,
-    record: ManageRecord,
-    huduCompanyId: number,
-    layout: Layout,
+    plan: AssetPlan,
+    effects: RoundEffects,
   ): Promise<{ outcome: Outcome; huduAssetId: number; writes: number }> {
-    const key = { integrationId, kind, manageId: payload.manageId };
-    const mapped = mapAsset(kind, record, layout);
-    this.reportMissingFields(layout, kind, mapped.notInLayout);
-    const fields = mapped.fields;
-    const hash = hashFields(fields);
-    const doc = await this.state.records.findOne(key).lean();
+    const { key, fields, hash, doc, layout, huduCompanyId } = plan;
+    const integrationId = key.integrationId;
     const target = { companyId: huduCompanyId, layoutId: layout.id };
     let writes = 0;
 
     let existing: HuduAsset | undefined;
     let lastPushed: MappedFields | undefined;
-    const knownAssetId =
-      doc?.huduAssetId !== undefined && doc.huduCompanyId === huduCompanyId && doc.layoutId === layout.id
-        ? doc.huduAssetId
-        : undefined;
-    if (doc && knownAssetId !== undefined) {
+    const known = knownAssetId(plan);
+    if (doc && known !== undefined) {
       const unarchive = doc.archived === true;
       if (!unarchive && doc.lastPushedHash === hash) {
-        return { outcome: 'unchanged', huduAssetId: knownAssetId, writes: 0 };
+        return { outcome: 'unchanged', huduAssetId: known, writes: 0 };
       }
-      const found = await session.client.getAsset(huduCompanyId, knownAssetId);
+      const found = await session.client.getAsset(huduCompanyId, known);
       if (found) {
         existing = found;
         lastPushed = readFields(doc.lastPushedFields);
-        if (found.archived || unarchive) {
-          if (found.archived) {
-            existing = await session.client.unarchiveAsset(huduCompanyId, found.id);
-            writes += 1;
-          }
-          await this.state.records.updateOne(key, { $set: { archived: false } });
+        if (found.archived) {
+          existing = await session.client.unarchiveAsset(huduCompanyId, found.id);
+          writes += 1;
         }
       }
     }
 
     if (!existing) {
-      const fresh = doc?.pendingCreate !== undefined;
-      const candidates = await this.companyAssets(session, huduCompanyId, fresh);
-      const adopted =
-        findAdoptable(kind, fields, target, candidates.map(candidateOf)) ??
-        (doc?.pendingCreate
-          ? findPendingCreate(fields, target, new Date(doc.pendingCreate), candidates.map(candidateOf))
-          : undefined);
+      // A pending create from an earlier attempt (read before this round marked anything): list afresh.
+      const recovering = plan.pendingSince !== undefined;
+      const candidates = await this.companyAssets(session, huduCompanyId, recovering);
+      let adopted = findAdoptable(plan.key.kind, fields, target, candidates.map(candidateOf));
+      if (!adopted && plan.pendingSince) {
+        const free = await this.unclaimed(plan, candidates, effects);
+        adopted = findPendingCreate(fields, target, plan.pendingSince, free.map(candidateOf));
+      }
       existing = adopted ? candidates.find((a) => a.id === adopted.id) : undefined;
     }
 
     if (!existing) {
-      await this.state.records.updateOne(
-        key,
-        {
-          $set: {
-            manageCompanyId: payload.companyManageId,
-            huduCompanyId,
-            layoutId: layout.id,
-            pendingCreate: new Date(),
-            updatedAt: new Date(),
-          },
-          $unset: { huduAssetId: 1, lastPushedHash: 1, lastPushedFields: 1, archived: 1 },
-        },
-        { upsert: true },
-      );
+      if (!plan.marked) {
+        // Known asset gone from Hudu: mark this create on its own (rare).
+        await this.state.records.updateOne(key, pendingCreateUpdate(plan, new Date()), { upsert: true });
+        plan.marked = true;
+      }
       const created = await session.client.createAsset(huduCompanyId, assetInput(fields, layout.id));
       writes += 1;
       this.assetIndex.get(`${integrationId}:${huduCompanyId}`)?.assets.push(created);
-      await this.recordPushed(key, payload, created.id, huduCompanyId, layout.id, hash, fields);
+      effects.pushed(plan, created.id);
       return { outcome: 'created', huduAssetId: created.id, writes };
     }
 
     const current = currentAssetFields(existing);
-    const plan = planUpdate({ ...(lastPushed ? { lastPushed } : {}), next: fields, current: current.fields });
+    const update = planUpdate({
+      ...(lastPushed ? { lastPushed } : {}),
+      next: fields,
+      current: current.fields,
+    });
     let outcome: Outcome = writes > 0 ? 'unarchived' : 'unchanged';
-    if (plan.kind === 'update') {
+    if (update.kind === 'update') {
       const updated = await session.client.updateAsset(
         huduCompanyId,
         existing.id,
-        assetInput(plan.set, layout.id, current.custom),
+        assetInput(update.set, layout.id, current.custom),
       );
       writes += 1;
       outcome = 'updated';
       const index = this.assetIndex.get(`${integrationId}:${huduCompanyId}`);
       if (index) index.assets = index.assets.map((a) => (a.id === updated.id ? updated : a));
     }
-    await this.recordPushed(key, payload, existing.id, huduCompanyId, layout.id, hash, fields);
+    effects.pushed(plan, existing.id);
     return { outcome, huduAssetId: existing.id, writes };
   }
 
-  private async recordPushed(
-    key: { integrationId: string; kind: AssetKind; manageId: number },
-    payload: RecordPayload,
-    huduAssetId: number,
-    huduCompanyId: number,
-    layoutId: number,
-    hash: string,
-    fields: MappedFields,
-  ): Promise<void> {
-    await this.state.records.updateOne(
-      key,
-      {
-        $set: {
-          manageCompanyId: payload.companyManageId,
-          huduAssetId,
-          huduCompanyId,
-          layoutId,
-          archived: false,
-          lastPushedHash: hash,
-          lastPushedFields: JSON.stringify(fields),
-          updatedAt: new Date(),
-        },
-        $unset: { pendingCreate: 1 },
-      },
-      { upsert: true },
-    );
+  /**
+   * Candidates for the crash-recovery adoption by name: assets no other record is linked to (in the
+   * state, or earlier in this round), so a record never takes over a sibling's asset.
+   */
+  private async unclaimed(
+    plan: AssetPlan,
+    candidates: HuduAsset[],
+    effects: RoundEffects,
+  ): Promise<HuduAsset[]> {
+    if (candidates.length === 0) return candidates;
+    const linked = await this.state.records
+      .find({
+        integrationId: plan.key.integrationId,
+        huduCompanyId: plan.huduCompanyId,
+        huduAssetId: { $in: candidates.map((c) => c.id) },
+      })
+      .lean();
+    const taken = new Set(effects.claimed);
+    for (const doc of linked)
+      if (doc.kind !== plan.key.kind || doc.manageId !== plan.key.manageId)
+        if (doc.huduAssetId !== undefined) taken.add(doc.huduAssetId);
+    return candidates.filter((c) => !taken.has(c.id));
   }
 
   /** The company's live assets, listed once and kept briefly (a fresh list after a crash). */
@@ -677,15 +874,25 @@ export class ImportWork {
     const key = `${session.integrationId}:${huduCompanyId}`;
     const cached = this.assetIndex.get(key);
     if (!fresh && cached && Date.now() - cached.at < ASSET_INDEX_TTL_MS) return cached.assets;
-    const assets = await session.client.allCompanyAssets(huduCompanyId);
-    this.assetIndex.delete(key);
-    this.assetIndex.set(key, { at: Date.now(), assets });
-    while (this.assetIndex.size > ASSET_INDEX_MAX) {
-      const oldest = this.assetIndex.keys().next().value;
-      if (oldest === undefined) break;
-      this.assetIndex.delete(oldest);
+    // Records of one company imported side by side share one listing.
+    const inFlight = fresh ? undefined : this.listings.get(key);
+    if (inFlight) return inFlight;
+    const listing = session.client.allCompanyAssets(huduCompanyId).then((assets) => {
+      this.assetIndex.delete(key);
+      this.assetIndex.set(key, { at: Date.now(), assets });
+      while (this.assetIndex.size > ASSET_INDEX_MAX) {
+        const oldest = this.assetIndex.keys().next().value;
+        if (oldest === undefined) break;
+        this.assetIndex.delete(oldest);
+      }
+      return assets;
+    });
+    if (!fresh) this.listings.set(key, listing);
+    try {
+      return await listing;
+    } finally {
+      if (this.listings.get(key) === listing) this.listings.delete(key);
     }
-    return assets;
   }
 
   private reportMissingFields(layout: Layout, kind: AssetKind, notInLayout: string[]) {
@@ -747,31 +954,11 @@ export class ImportWork {
 
   // ---- parking ----------------------------------------------------------------------------------
 
-  private async park(
-    event: Envelope,
-    kind: AssetKind,
-    payload: RecordPayload,
-    reason: 'undecided' | 'blocked',
-  ) {
-    await this.state.parked.updateOne(
-      { integrationId: event.integrationId, kind, manageId: payload.manageId },
-      {
-        $set: {
-          manageCompanyId: payload.companyManageId,
-          reason,
-          payload: JSON.stringify(payload),
-          ...(event.runId ? { runId: event.runId } : {}),
-          parkedAt: new Date(),
-        },
-      },
-      { upsert: true },
-    );
-  }
-
   /**
-   * Imports parked records in the order they were parked, each once per flush; a record Hudu rejects is
-   * reported (ImportFailed) and leaves the park, so it does not hold up the others. Transient failures
-   * propagate: the triggering event is retried and the flush resumes from what is still parked.
+   * Imports parked records in the order they were parked, each once per flush, a page at a time through
+   * the batch path; a record Hudu rejects is reported (ImportFailed) and leaves the park, so it does not
+   * hold up the others. Transient failures propagate: the triggering event is retried and the flush
+   * resumes from what is still parked.
    */
   private async flushParked(
     event: Envelope,
@@ -784,14 +971,14 @@ export class ImportWork {
   ): Promise<void> {
     let after: Types.ObjectId | undefined;
     for (;;) {
-      const batch = await this.state.parked
+      const page = await this.state.parked
         .find({ ...filter, ...(after ? { _id: { $gt: after } } : {}) })
         .sort({ _id: 1 })
-        .limit(100)
+        .limit(PARKED_PAGE)
         .lean();
-      if (batch.length === 0) return;
-      for (const parked of batch) {
-        after = parked._id;
+      if (page.length === 0) return;
+      after = page[page.length - 1]?._id;
+      const works: RecordWork[] = page.map((parked) => {
         const payload = JSON.parse(parked.payload) as RecordPayload;
         const replay: Envelope = {
           ...event,
@@ -799,16 +986,19 @@ export class ImportWork {
           ...(parked.runId ? { runId: parked.runId } : {}),
           payload: payload as unknown as Record<string, unknown>,
         };
-        try {
-          await this.onRecord(replay, parked.kind, payload);
-        } catch (error) {
-          if (!(error instanceof PermanentFailure)) throw error;
-          await this.state.parked.deleteOne({ _id: parked._id });
-          this.logger.warn(
-            { err: error, kind: parked.kind, manageId: parked.manageId },
-            'parked record rejected',
-          );
-        }
+        return { event: replay, kind: parked.kind, payload };
+      });
+      const errors = await this.importRecords(works);
+      const transient = errors.find((e) => e !== undefined && !(e instanceof PermanentFailure));
+      if (transient !== undefined) throw transient;
+      for (const [n, error] of errors.entries()) {
+        const parked = page[n];
+        if (error === undefined || !parked) continue;
+        await this.state.parked.deleteOne({ _id: parked._id });
+        this.logger.warn(
+          { err: error, kind: parked.kind, manageId: parked.manageId },
+          'parked record rejected',
+        );
       }
     }
   }
@@ -877,4 +1067,211 @@ function isNameTaken(error: unknown): boolean {
   return (
     error instanceof HuduApiError && error.status === 422 && /already been taken/i.test(error.huduMessage)
   );
+}
+
+// ---- batches of records ---------------------------------------------------------------------------
+
+const PARKED_PAGE = 500;
+/**
+ * Statements per database call. FerretDB 1.x applies an update statement in tens of milliseconds (hundreds
+ * under load): a few dozen per call keep each call far below the socket timeout; inserts are cheap.
+ */
+const UPDATE_CHUNK = 25;
+const INSERT_CHUNK = 250;
+
+function chunks<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+const DEFAULT_CONCURRENCY = 8;
+
+/** One Fetched record to import, with the trace context of the message it came in. */
+interface RecordWork {
+  event: Envelope;
+  kind: AssetKind;
+  payload: RecordPayload;
+  trace?: Context;
+}
+
+/** A record on its way to Hudu within a round. */
+interface AssetPlan {
+  /** Index of the record in its round. */
+  n: number;
+  work: RecordWork;
+  key: { integrationId: string; kind: AssetKind; manageId: number };
+  layout: Layout;
+  huduCompanyId: number;
+  fields: MappedFields;
+  hash: string;
+  /** The record's state as read at the start of the round. */
+  doc: (RecordStateDocument & { _id: Types.ObjectId }) | undefined;
+  /** A create of this record was marked pending by an earlier attempt (a crash may have left its asset). */
+  pendingSince?: Date;
+  /** Its pending-create mark is written. */
+  marked: boolean;
+}
+
+type RecordOp = NonNullable<Parameters<ImporterState['records']['bulkWrite']>[0]>[number];
+type ParkedOp = NonNullable<Parameters<ImporterState['parked']['bulkWrite']>[0]>[number];
+
+/** What one round leaves to write, publish and count, gathered while its records go through Hudu. */
+class RoundEffects {
+  readonly recordOps: RecordOp[] = [];
+  readonly recordInserts: RecordStateDocument[] = [];
+  /** Plans whose link is written by this round. */
+  readonly claimedBy = new Set<AssetPlan>();
+  readonly events: Envelope[] = [];
+  readonly tallies = new Map<string, CountTally>();
+  /** Hudu assets linked by this round's records. */
+  readonly claimed = new Set<number>();
+  private readonly traces = new Map<string, Context>();
+  private readonly parks: { work: RecordWork; reason: 'undecided' | 'blocked' }[] = [];
+  private readonly unparks: RecordWork[] = [];
+
+  count(event: Envelope, kind: string, outcome: string, n = 1, huduCalls = 0) {
+    if (!event.runId) return;
+    let tally = this.tallies.get(event.runId);
+    if (!tally) this.tallies.set(event.runId, (tally = new CountTally()));
+    tally.add(kind, outcome, n, huduCalls);
+  }
+
+  /** The round's Hudu calls, reported with the first record's run. */
+  addHuduCalls(event: Envelope, calls: number) {
+    const runId = event.runId;
+    if (!runId || calls <= 0) return;
+    const tally = this.tallies.get(runId);
+    const first = tally?.entries()[0];
+    if (tally && first) tally.add(first.kind, first.outcome, 0, calls);
+    else this.count(event, 'record', 'calls', 0, calls);
+  }
+
+  park(work: RecordWork, reason: 'undecided' | 'blocked') {
+    this.parks.push({ work, reason });
+  }
+
+  unpark(work: RecordWork) {
+    this.unparks.push(work);
+  }
+
+  pushed(plan: AssetPlan, huduAssetId: number) {
+    this.claimed.add(huduAssetId);
+    this.claimedBy.add(plan);
+    const state = {
+      manageCompanyId: plan.work.payload.companyManageId,
+      huduAssetId,
+      huduCompanyId: plan.huduCompanyId,
+      layoutId: plan.layout.id,
+      archived: false,
+      lastPushedHash: plan.hash,
+      lastPushedFields: JSON.stringify(plan.fields),
+      updatedAt: new Date(),
+    };
+    // New records are inserted, known ones updated by _id (FerretDB finds those without a scan).
+    if (!plan.doc) this.recordInserts.push({ ...plan.key, ...state });
+    else
+      this.recordOps.push({
+        updateOne: { filter: { _id: plan.doc._id }, update: { $set: state, $unset: { pendingCreate: 1 } } },
+      });
+  }
+
+  imported(plan: AssetPlan, result: { outcome: Outcome; huduAssetId: number; writes: number }) {
+    const { event, kind, payload } = plan.work;
+    const resulting = createEvent(
+      kind === 'configuration' ? 'ConfigImported' : 'ContactImported',
+      contextOf(event),
+      {
+        manageId: payload.manageId,
+        companyManageId: payload.companyManageId,
+        huduAssetId: result.huduAssetId,
+        outcome: result.outcome,
+        huduWrites: result.writes,
+      },
+    );
+    this.events.push(resulting);
+    if (plan.work.trace) this.traces.set(event.eventId, plan.work.trace);
+    this.count(event, kind, result.outcome);
+  }
+
+  traceOf(event: Envelope): Context | undefined {
+    return event.causationId ? this.traces.get(event.causationId) : undefined;
+  }
+
+  parkedOps(integrationId: string): ParkedOp[] {
+    const ops: ParkedOp[] = [];
+    for (const kind of ['configuration', 'contact'] as const) {
+      const ids = this.unparks.filter((w) => w.kind === kind).map((w) => w.payload.manageId);
+      if (ids.length > 0)
+        ops.push({ deleteMany: { filter: { integrationId, kind, manageId: { $in: ids } } } });
+    }
+    for (const { work, reason } of this.parks) {
+      ops.push({
+        updateOne: {
+          filter: { integrationId, kind: work.kind, manageId: work.payload.manageId },
+          update: {
+            $set: {
+              manageCompanyId: work.payload.companyManageId,
+              reason,
+              payload: JSON.stringify(work.payload),
+              ...(work.event.runId ? { runId: work.event.runId } : {}),
+              parkedAt: new Date(),
+            },
+          },
+          upsert: true,
+        },
+      });
+    }
+    return ops;
+  }
+}
+
+function contextOf(event: Envelope) {
+  return {
+    integrationId: event.integrationId,
+    causationId: event.eventId,
+    ...(event.runId ? { runId: event.runId } : {}),
+  };
+}
+
+function standingOf(doc: CompanyStateDocument): CompanyStanding {
+  if (doc.standing === 'ignored') return { state: 'ignored' };
+  if (doc.standing === 'skipped') return { state: 'skipped' };
+  if (doc.huduCompanyId === undefined || doc.pendingCreate) return { state: 'undecided' };
+  return { state: 'imported', huduCompanyId: doc.huduCompanyId };
+}
+
+/** The record's Hudu asset when the state links it in this company and layout. */
+function knownAssetId(plan: AssetPlan): number | undefined {
+  const doc = plan.doc;
+  return doc?.huduAssetId !== undefined &&
+    doc.huduCompanyId === plan.huduCompanyId &&
+    doc.layoutId === plan.layout.id
+    ? doc.huduAssetId
+    : undefined;
+}
+
+function pendingCreateUpdate(plan: AssetPlan, at: Date) {
+  return {
+    $set: {
+      manageCompanyId: plan.work.payload.companyManageId,
+      huduCompanyId: plan.huduCompanyId,
+      layoutId: plan.layout.id,
+      pendingCreate: at,
+      updatedAt: at,
+    },
+    $unset: { huduAssetId: 1, lastPushedHash: 1, lastPushedFields: 1, archived: 1 },
+  };
+}
+
+function recordWork(event: Envelope, trace: Context | undefined): RecordWork {
+  return {
+    event,
+    kind: event.type === 'ConfigurationFetched' ? 'configuration' : 'contact',
+    payload: event.payload as unknown as RecordPayload,
+    ...(trace ? { trace } : {}),
+  };
+}
+
+function isTransient(error: unknown): boolean {
+  return error !== undefined && !(error instanceof PermanentFailure);
 }

@@ -108,10 +108,34 @@ const parkedSchema = new Schema<ParkedDocument>(
 parkedSchema.index({ integrationId: 1, kind: 1, manageId: 1 }, { unique: true });
 parkedSchema.index({ integrationId: 1, manageCompanyId: 1 });
 
+/**
+ * A create in Hudu about to happen for a record (batch mode): inserted before the create, deleted once the
+ * record's link is written. Insert-only marks (FerretDB inserts are cheap, in-place upserts are not); a
+ * mark left behind by a crash makes the next attempt look for the asset it may have created.
+ */
+export interface PendingCreateDocument {
+  integrationId: string;
+  kind: 'configuration' | 'contact';
+  manageId: number;
+  at: Date;
+}
+
+const pendingSchema = new Schema<PendingCreateDocument>(
+  {
+    integrationId: { type: String, required: true },
+    kind: { type: String, required: true },
+    manageId: { type: Number, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'importer_pending_creates' },
+);
+pendingSchema.index({ integrationId: 1, kind: 1, manageId: 1 });
+
 export interface ImporterState {
   companies: Model<CompanyStateDocument>;
   records: Model<RecordStateDocument>;
   parked: Model<ParkedDocument>;
+  pending: Model<PendingCreateDocument>;
 }
 
 export async function importerState(connection: Connection): Promise<ImporterState> {
@@ -121,8 +145,14 @@ export async function importerState(connection: Connection): Promise<ImporterSta
     companies: model('ImporterCompany', companySchema),
     records: model('ImporterRecord', recordSchema),
     parked: model('ImporterParked', parkedSchema),
+    pending: model('ImporterPendingCreate', pendingSchema),
   };
-  await Promise.all([state.companies.init(), state.records.init(), state.parked.init()]);
+  await Promise.all([
+    state.companies.init(),
+    state.records.init(),
+    state.parked.init(),
+    state.pending.init(),
+  ]);
   return state;
 }
 

@@ -52,4 +52,5 @@ export {
   type MatchDecision,
   type RecordRoute,
 } from './lib/policies';
-export { findAdoptable, findPendingCreate, type AssetCandidate } from './lib/identity';
+export { adoptionKey, findAdoptable, findPendingCreate, type AssetCandidate } from './lib/identity';
+export { CountTally, roundsByKey, runChains } from './lib/batching';

@@ -1,4 +1,4 @@
-import { type AssetCandidate, findAdoptable, findPendingCreate } from './identity';
+import { adoptionKey, type AssetCandidate, findAdoptable, findPendingCreate } from './identity';
 
 const target = { companyId: 1, layoutId: 10 };
 const asset = (over: Partial<AssetCandidate>): AssetCandidate => ({
@@ -90,5 +90,18 @@ describe('findPendingCreate', () => {
   });
   it('does not guess between two', () => {
     expect(findPendingCreate({ name: 'DC01' }, target, since, [asset({}), asset({ id: 2 })])).toBeUndefined();
+  });
+});
+
+describe('adoptionKey', () => {
+  const target = { companyId: 7, layoutId: 3 };
+  it('is the same for names that fold alike in one company and layout', () => {
+    expect(adoptionKey({ name: 'PC  One' }, target)).toBe(adoptionKey({ name: 'pc one' }, target));
+  });
+  it('differs across names, companies and layouts', () => {
+    const key = adoptionKey({ name: 'PC' }, target);
+    expect(adoptionKey({ name: 'PC2' }, target)).not.toBe(key);
+    expect(adoptionKey({ name: 'PC' }, { companyId: 8, layoutId: 3 })).not.toBe(key);
+    expect(adoptionKey({ name: 'PC' }, { companyId: 7, layoutId: 4 })).not.toBe(key);
   });
 });

@@ -70,3 +70,12 @@ export function findPendingCreate(
 function stringOf(value: MappedFields[string] | undefined): string | null {
   return typeof value === 'string' ? value : null;
 }
+
+/**
+ * Which records of one batch may affect each other's adoption: two records can only adopt (or be taken
+ * for) the same Hudu asset when they target the same company and layout and their names fold alike. Records
+ * with different keys are imported side by side; records with one key one after the other.
+ */
+export function adoptionKey(mapped: MappedFields, target: { companyId: number; layoutId: number }): string {
+  return `${target.companyId}:${target.layoutId}:${fold(stringOf(mapped['name']))}`;
+}

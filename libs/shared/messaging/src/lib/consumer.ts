@@ -8,6 +8,9 @@ import { topicName } from './topology';
 import { withProcessSpan } from './tracing';
 import { messagingMetrics, type MessagingMetrics } from './metrics';
 import type { Registry } from 'prom-client';
+import { BatchEventConsumer, type BatchEventHandler, HeldBack } from './batch-consumer';
+
+export type { BatchContext, BatchEventHandler, BatchItem } from './batch-consumer';
 
 export interface MessageContext {
   topic: string;
@@ -29,7 +32,17 @@ export interface EventConsumerSettings {
   /** Base topic names (from TOPICS); the namespace, if any, is added here. */
   topics: string[];
   namespace?: string;
-  handler: EventHandler;
+  /** One message at a time (give this or `batchHandler`). */
+  handler?: EventHandler;
+  /**
+   * Batch mode: the handler gets up to `maxBatchSize` messages of one partition at once and reports a
+   * failure per message (see BatchEventConsumer; same retry/dead-letter/commit semantics per message).
+   */
+  batchHandler?: BatchEventHandler;
+  /** Batch mode: largest number of messages per handler call (default 500). */
+  maxBatchSize?: number;
+  /** Batch mode: bytes fetched per partition and request (default 1 MiB). */
+  maxBytesPerPartition?: number;
   /** Where unprocessable messages go; also used to know the dead-letter topic. */
   publisher: EventPublisher;
   logger: Logger;
@@ -60,6 +73,8 @@ export interface EventConsumerSettings {
  *   Nothing is lost; at worst the message in retry is delivered again.
  */
 export class EventConsumer {
+  /** Batch mode: what a batch handler answers for a message held back behind a failed one (see HeldBack). */
+  static readonly HeldBack = HeldBack;
   private readonly consumer: Consumer;
   private readonly maxAttempts: number;
   private readonly backoff: BackoffSettings;
@@ -70,8 +85,17 @@ export class EventConsumer {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly groupId: string;
   private readonly metrics: MessagingMetrics | undefined;
+  /** Batch mode: the batch consumer this one delegates to. */
+  private readonly batch: BatchEventConsumer | undefined;
 
   constructor(private readonly settings: EventConsumerSettings) {
+    if (Boolean(settings.handler) === Boolean(settings.batchHandler)) {
+      throw new Error('an EventConsumer needs exactly one of handler and batchHandler');
+    }
+    if (settings.batchHandler) {
+      const { handler: _single, batchHandler, ...common } = settings;
+      this.batch = new BatchEventConsumer({ ...common, handler: batchHandler });
+    }
     this.maxAttempts = settings.maxAttempts ?? 5;
     this.backoff = settings.backoff ?? { initialMs: 250, maxMs: 30_000 };
     this.metrics = settings.metrics ? messagingMetrics(settings.metrics) : undefined;
@@ -100,16 +124,19 @@ export class EventConsumer {
 
   /** True once the consumer has joined its group and has not crashed or stopped since. */
   isHealthy(): boolean {
+    if (this.batch) return this.batch.isHealthy();
     return this.joined && !this.crashed && !this.stopping;
   }
 
   healthDetail(): string {
+    if (this.batch) return this.batch.healthDetail();
     if (this.stopping) return 'stopping';
     if (this.crashed) return `crashed: ${this.crashed}`;
     return this.joined ? 'joined' : 'not joined';
   }
 
   async start(): Promise<void> {
+    if (this.batch) return this.batch.start();
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: this.settings.topics.map((t) => topicName(t, this.settings.namespace)),
@@ -128,6 +155,7 @@ export class EventConsumer {
   }
 
   async stop(): Promise<void> {
+    if (this.batch) return this.batch.stop();
     this.stopping = true;
     for (const wake of this.wakeUps) wake();
     await Promise.all(this.inFlight);
@@ -157,7 +185,9 @@ export class EventConsumer {
       try {
         await withProcessSpan(event, topic, headers, (span) => {
           span.setAttribute('cwhs.attempt', attempt);
-          return this.settings.handler(event, { ...base, headers, attempt, logger, heartbeat });
+          const handler = this.settings.handler;
+          if (!handler) throw new PermanentFailure('no handler');
+          return handler(event, { ...base, headers, attempt, logger, heartbeat });
         });
         timer?.();
         this.count(topic, 'ok');

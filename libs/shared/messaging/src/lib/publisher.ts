@@ -2,7 +2,7 @@ import type { Kafka, Producer, IHeaders } from 'kafkajs';
 import { type Envelope, encodeEvent, HEADERS, TOPICS, topicOf, validateEvent } from '@cw-hudu-sync/contracts';
 import { topicName } from './topology';
 import { endSpans, startPublishSpan } from './tracing';
-import type { Span } from '@opentelemetry/api';
+import { context as otelContext, type Context, type Span } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import { messagingMetrics, type MessagingMetrics } from './metrics';
 import type { Logger } from '@cw-hudu-sync/logging';
@@ -62,8 +62,16 @@ export class EventPublisher {
     return this.connected;
   }
 
-  /** Validates each event against its contract, then sends them in one batch per call. */
-  async publish(events: Envelope | Envelope[]): Promise<void> {
+  /**
+   * Validates each event against its contract, then sends them in one batch per call.
+   * @param options.parentOf the trace context each event's PRODUCER span descends from (default: the
+   *   active one). A batch handler publishing the results of many messages at once passes the context of
+   *   the message each event came from, so every record keeps its own trace.
+   */
+  async publish(
+    events: Envelope | Envelope[],
+    options: { parentOf?: (event: Envelope) => Context | undefined } = {},
+  ): Promise<void> {
     const list = Array.isArray(events) ? events : [events];
     if (list.length === 0) return;
     const byTopic = new Map<string, { key: string; value: Buffer; headers: IHeaders }[]>();
@@ -77,7 +85,12 @@ export class EventPublisher {
         [HEADERS.schemaVersion]: String(event.schemaVersion),
         [HEADERS.integrationId]: event.integrationId,
       };
-      spans.push(startPublishSpan(event, topic, headers));
+      const parent = options.parentOf?.(event);
+      spans.push(
+        parent
+          ? otelContext.with(parent, () => startPublishSpan(event, topic, headers))
+          : startPublishSpan(event, topic, headers),
+      );
       const messages = byTopic.get(topic) ?? [];
       messages.push({ key: event.integrationId, value: encodeEvent(event), headers });
       byTopic.set(topic, messages);
