@@ -3,34 +3,15 @@
  * (`/<integration id>/api/v1/companies/jump?…`), fed by CompanyImported; publishes LinkUpdated.
  * Wiring only: configuration, platform (Kafka + database), consumer, HTTP routes, graceful shutdown.
  */
-import { loadConfig, port, serviceEnvironment } from '@cw-hudu-sync/config';
+import { loadConfig } from '@cw-hudu-sync/config';
 import { createLogger } from '@cw-hudu-sync/logging';
 import type { EventConsumer } from '@cw-hudu-sync/messaging';
 import { SecretBox } from '@cw-hudu-sync/secrets';
 import { runService, startPlatform } from '@cw-hudu-sync/service';
-import { z } from 'zod';
-import { normalisePublicBaseUrl } from './app/jump';
 import { createLinkConsumer, createLinkService, type LinkService, linkRoutes } from './app/link-service';
+import { environment } from './environment';
 
 const SERVICE = 'link';
-
-const environment = z.object({
-  ...serviceEnvironment,
-  HTTP_PORT: port(8084),
-  /** Where this service is reached from a browser, e.g. https://links.example.com (the jump links start with it). */
-  PUBLIC_BASE_URL: z.string({ message: 'is required but not set' }).transform((value, ctx) => {
-    try {
-      return normalisePublicBaseUrl(value);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  }),
-  /** Bearer token for the admin routes (the Manage Link to create). */
-  ADMIN_TOKEN: z.string({ message: 'is required but not set' }).min(16, 'must be at least 16 characters'),
-  /** Keys of the integrations store (the service reads each integration's Hudu address). */
-  CWHS_ENCRYPTION_KEYS: z.string({ message: 'is required but not set' }),
-});
 
 async function main() {
   const config = loadConfig(environment, process.env, SERVICE);

@@ -4,28 +4,17 @@
  * HTTP probes, graceful shutdown.
  */
 import { randomBytes } from 'node:crypto';
-import { loadConfig, port, positiveInt, serviceEnvironment } from '@cw-hudu-sync/config';
+import { loadConfig } from '@cw-hudu-sync/config';
 import { IntegrationStore } from '@cw-hudu-sync/integrations';
 import { createLogger } from '@cw-hudu-sync/logging';
 import { SecretBox } from '@cw-hudu-sync/secrets';
 import { runService, startPlatform } from '@cw-hudu-sync/service';
-import { z } from 'zod';
 import { type Matcher, type MatcherIntegrations, startMatcher } from './matcher';
 import { matcherRoutes } from './routes';
+import { environment } from './environment';
 
 const SERVICE = 'matcher';
 const RESTART_DELAY_MS = 2_000;
-
-const environment = z.object({
-  ...serviceEnvironment,
-  HTTP_PORT: port(8082),
-  /** Bearer token of the decisions API; without it the API answers 503. */
-  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** Keys that open the integrations' sealed Hudu API keys (see @cw-hudu-sync/secrets). */
-  CWHS_ENCRYPTION_KEYS: z.string().optional(),
-  /** How long the Hudu mirror of an integration is reused before it is read again. */
-  MATCHER_MIRROR_MAX_AGE_SECONDS: positiveInt(300),
-});
 
 async function main() {
   const config = loadConfig(environment, process.env, SERVICE);
