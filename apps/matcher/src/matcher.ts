@@ -96,6 +96,7 @@ export function huduClientLoader(integrations: MatcherIntegrations, logger: Logg
     const client = new HuduClient({
       baseUrl: credentials.hudu.baseUrl,
       apiKey: credentials.hudu.apiKey,
+      budget: { perWindow: credentials.options.huduRequestsPerMinute, windowMs: 60_000 },
       logger,
     });
     try {

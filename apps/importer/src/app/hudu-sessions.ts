@@ -2,6 +2,12 @@ import { HuduClient, type HuduClientOptions } from '@cw-hudu-sync/hudu-client';
 import type { IntegrationCredentials, IntegrationStore } from '@cw-hudu-sync/integrations';
 import type { Layout } from '@cw-hudu-sync/importing';
 
+/** The integration's Hudu request budget per key (the admin's option; Hudu Cloud allows 300 a minute). */
+const budgetOf = (options: IntegrationCredentials['options']) => ({
+  perWindow: options.huduRequestsPerMinute,
+  windowMs: 60_000,
+});
+
 /** One integration's Hudu client, options and cached layouts. */
 export interface HuduSession {
   integrationId: string;
@@ -43,6 +49,7 @@ export class HuduSessions {
     if (cached && cached.key === key) {
       cached.session.options = credentials.options;
       cached.at = Date.now();
+      if (!this.settings.client?.budget) cached.session.client.requestBudget.reconfigure(budgetOf(credentials.options));
       return cached.session;
     }
     await cached?.session.client.close().catch(() => undefined);
@@ -50,6 +57,7 @@ export class HuduSessions {
       integrationId,
       options: credentials.options,
       client: new HuduClient({
+        budget: budgetOf(credentials.options),
         ...this.settings.client,
         baseUrl: credentials.hudu.baseUrl,
         apiKey: credentials.hudu.apiKey,

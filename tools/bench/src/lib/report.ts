@@ -171,8 +171,8 @@ function rateLimitedSection(result: RateLimitedResult): string {
     '',
     'Hudu counts requests in fixed windows aligned to the clock, so a run of a few windows can beat `calls ÷ limit` ' +
       '(two windows’ worth pass around a boundary); the last column is the least time from the actual start. ' +
-      `The product's Hudu client keeps each key within its own budget of ${result.clientBudgetPerMinute} requests/min ` +
-      `(per process). ${result.problems.length === 0 ? 'Hudu matches the expectation.' : `Differences: ${result.problems.slice(0, 5).join('; ')}`}`,
+      `The integration's \`huduRequestsPerMinute\` was set to ${result.clientBudgetPerMinute} (the product keeps each key ` +
+      `within it, per process). ${result.problems.length === 0 ? 'Hudu matches the expectation.' : `Differences: ${result.problems.slice(0, 5).join('; ')}`}`,
   ].join('\n');
 }
 

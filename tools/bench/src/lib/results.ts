@@ -40,7 +40,7 @@ export interface RateLimitedResult {
   size: string;
   limitPerMinute: number;
   windowMs: number;
-  /** The product's own per-key budget (fixed in the Hudu client), for the reader. */
+  /** The integration's huduRequestsPerMinute (the budget the product keeps per key), for the reader. */
   clientBudgetPerMinute: number;
   durationMs: number;
   huduCalls: number;

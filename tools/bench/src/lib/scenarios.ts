@@ -62,8 +62,11 @@ export interface ScenarioSettings {
   log: (line: string) => void;
 }
 
-/** The Hudu client's fixed per-key budget (libs/clients/hudu DEFAULT_BUDGET), shown beside the results. */
-export const CLIENT_BUDGET_PER_MINUTE = 300;
+/**
+ * The integration's `huduRequestsPerMinute` in the throughput scenario: far above what the unthrottled
+ * simulator serves, so the budget never paces the import (an admin would set their Hudu's real limit).
+ */
+export const UNTHROTTLED_BUDGET_PER_MINUTE = 100_000;
 
 const INTEGRATION = 'bench';
 
@@ -380,7 +383,13 @@ export async function runRateLimited(settings: RateLimitedSettings): Promise<Rat
       HUDU_SIM_RATE_LIMIT_WINDOW_MS: String(settings.windowMs),
     });
     const initialHudu = await huduState(hudu);
-    await createIntegration(env, INTEGRATION, manage, hudu, { matchPolicy: 'auto-create' });
+    // The limit per minute is what the key may do in a window of `windowMs` scaled to a minute; the admin
+    // sets the integration's budget to what their Hudu allows.
+    const perMinute = Math.round(settings.limitPerMinute * (60_000 / settings.windowMs));
+    await createIntegration(env, INTEGRATION, manage, hudu, {
+      matchPolicy: 'auto-create',
+      huduRequestsPerMinute: perMinute,
+    });
     log(`scenario 2 (rate-limited), ${settings.size} dataset, ${settings.limitPerMinute} requests/min`);
     const before = await huduCounts(hudu);
     const usage = (await (await fetch(`${hudu.url}/_sim/rate-limit`)).json()) as {
@@ -397,8 +406,6 @@ export async function runRateLimited(settings: RateLimitedSettings): Promise<Rat
     const rows = diffCounts(before, await huduCounts(hudu));
     const tooMany = tooManyRequestsOf(rows);
     const calls = totalOf(rows) - tooMany;
-    // The limit per minute is what the key may do in a window of `windowMs` scaled to a minute.
-    const perMinute = settings.limitPerMinute * (60_000 / settings.windowMs);
     const floorMs = rateLimitFloorMs(calls, perMinute);
     const state = await huduState(hudu);
     const comparison = await compareWithExpected(context);
@@ -409,7 +416,7 @@ export async function runRateLimited(settings: RateLimitedSettings): Promise<Rat
       size: settings.size,
       limitPerMinute: perMinute,
       windowMs: settings.windowMs,
-      clientBudgetPerMinute: CLIENT_BUDGET_PER_MINUTE,
+      clientBudgetPerMinute: perMinute,
       durationMs,
       huduCalls: calls,
       tooManyRequests: tooMany,
@@ -508,7 +515,10 @@ export async function runThroughput(settings: ScenarioSettings): Promise<Through
     proxy = new ConcurrencyProxy(hudu.url);
     const proxied: HuduSimulatorHandle = { url: await proxy.listen(), apiKey: hudu.apiKey };
     const initialHudu = await huduState(hudu);
-    await createIntegration(env, INTEGRATION, manage, proxied, { matchPolicy: 'auto-create' });
+    await createIntegration(env, INTEGRATION, manage, proxied, {
+      matchPolicy: 'auto-create',
+      huduRequestsPerMinute: UNTHROTTLED_BUDGET_PER_MINUTE,
+    });
     log(`scenario 3 (throughput), ${settings.size} dataset`);
     const before = await huduCounts(hudu);
     proxy.max = 0;

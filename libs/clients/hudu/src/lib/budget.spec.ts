@@ -55,6 +55,23 @@ describe('RequestBudget', () => {
     expect(done).toBe(true);
   });
 
+  it('takes a raised limit at once, for calls already waiting, without forgetting what the window used', async () => {
+    const b = budget(2, 60_000);
+    const granted: number[] = [];
+    for (let i = 0; i < 5; i++) void b.take().then(() => granted.push(i));
+    await advance(0);
+    expect(granted).toEqual([0, 1]);
+    b.reconfigure({ perWindow: 4, windowMs: 60_000 });
+    await advance(0);
+    expect(granted).toEqual([0, 1, 2, 3]);
+    b.reconfigure({ perWindow: 1, windowMs: 60_000 }); // lowered below what this window used: wait for the next
+    await advance(29_999);
+    expect(granted).toEqual([0, 1, 2, 3]);
+    await advance(1);
+    expect(granted).toEqual([0, 1, 2, 3, 4]);
+    expect(() => b.reconfigure({ perWindow: 0, windowMs: 60_000 })).toThrow(/perWindow/);
+  });
+
   it('refuses settings that could never let a call through', () => {
     expect(() => budget(0, 1_000)).toThrow(/perWindow/);
     expect(() => budget(1, 0)).toThrow(/windowMs/);
@@ -64,11 +81,17 @@ describe('RequestBudget', () => {
 describe('sharedBudget', () => {
   afterEach(() => resetSharedBudgets());
 
-  it('is one budget per instance and key, whatever the later settings', () => {
+  it('is one budget per instance and key; a caller naming a limit sets it, one naming none keeps it', () => {
     const a = sharedBudget('https://a.example', 'key-1', { perWindow: 10, windowMs: 60_000 });
-    expect(sharedBudget('https://a.example', 'key-1', { perWindow: 99, windowMs: 1 })).toBe(a);
     expect(sharedBudget('https://a.example', 'key-2', { perWindow: 10, windowMs: 60_000 })).not.toBe(a);
     expect(sharedBudget('https://b.example', 'key-1', { perWindow: 10, windowMs: 60_000 })).not.toBe(a);
-    expect(a.settings.perWindow).toBe(10);
+    expect(sharedBudget('https://a.example', 'key-1')).toBe(a);
+    expect(a.settings).toEqual({ perWindow: 10, windowMs: 60_000 });
+    expect(sharedBudget('https://a.example', 'key-1', { perWindow: 1_200, windowMs: 60_000 })).toBe(a);
+    expect(a.settings).toEqual({ perWindow: 1_200, windowMs: 60_000 });
+  });
+
+  it("defaults to Hudu Cloud's 300 a minute", () => {
+    expect(sharedBudget('https://c.example', 'key-1').settings).toEqual({ perWindow: 300, windowMs: 60_000 });
   });
 });

@@ -35,13 +35,29 @@ export class RequestBudget {
   private timer: NodeJS.Timeout | undefined;
   private readonly counters: BudgetStats = { granted: 0, waited: 0, waitedMs: 0 };
 
+  private current: BudgetSettings;
+
   constructor(
-    readonly settings: BudgetSettings,
+    settings: BudgetSettings,
     private readonly now: () => number = () => Date.now(),
   ) {
-    if (!(settings.perWindow >= 1) || !(settings.windowMs > 0)) {
-      throw new Error('A Hudu request budget needs perWindow >= 1 and windowMs > 0');
+    this.current = checked(settings);
+  }
+
+  get settings(): BudgetSettings {
+    return this.current;
+  }
+
+  /** Changes the limit (an admin raised or lowered it); calls waiting are let through under the new one. */
+  reconfigure(settings: BudgetSettings) {
+    const next = checked(settings);
+    if (next.perWindow === this.current.perWindow && next.windowMs === this.current.windowMs) return;
+    this.current = next;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
     }
+    this.pump();
   }
 
   /** Resolves with the ms waited once the call may be sent. */
@@ -111,6 +127,13 @@ export class RequestBudget {
   }
 }
 
+function checked(settings: BudgetSettings): BudgetSettings {
+  if (!(settings.perWindow >= 1) || !(settings.windowMs > 0)) {
+    throw new Error('A Hudu request budget needs perWindow >= 1 and windowMs > 0');
+  }
+  return { perWindow: settings.perWindow, windowMs: settings.windowMs };
+}
+
 const budgets = new Map<string, RequestBudget>();
 
 /** Budgets are per Hudu instance and key; the key itself is only kept as a hash. */
@@ -119,14 +142,17 @@ const budgetId = (origin: string, apiKey: string) =>
 
 /**
  * The process-wide budget of a key: every client instance using the same key on the same Hudu shares it.
- * The first caller's settings win; a later caller asking for different ones gets the existing budget.
+ * A caller that names a limit sets it for every client of the key (the limit is a property of the key, set
+ * by the admin; the newest setting holds); one that names none uses the key's current limit (default 300/min).
  */
-export function sharedBudget(origin: string, apiKey: string, settings: BudgetSettings): RequestBudget {
+export function sharedBudget(origin: string, apiKey: string, settings?: BudgetSettings): RequestBudget {
   const id = budgetId(origin, apiKey);
   let budget = budgets.get(id);
   if (!budget) {
-    budget = new RequestBudget(settings);
+    budget = new RequestBudget(settings ?? DEFAULT_BUDGET);
     budgets.set(id, budget);
+  } else if (settings) {
+    budget.reconfigure(settings);
   }
   return budget;
 }

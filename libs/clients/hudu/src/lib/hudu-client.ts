@@ -152,7 +152,11 @@ export class HuduClient {
     this.pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? 100));
     this.maxPages = options.maxPages ?? 10_000;
     this.logger = options.logger;
-    this.budget = sharedBudget(origin, options.apiKey, { ...DEFAULT_BUDGET, ...options.budget });
+    this.budget = sharedBudget(
+      origin,
+      options.apiKey,
+      options.budget ? { ...DEFAULT_BUDGET, ...options.budget } : undefined,
+    );
     this.pool = new Pool(origin, {
       connections: options.connections ?? 4,
       keepAliveTimeout: 30_000,

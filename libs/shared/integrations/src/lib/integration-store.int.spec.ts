@@ -63,11 +63,23 @@ describe('IntegrationStore against the real MongoDB-protocol server', () => {
       matchPolicy: 'auto-exact',
       skipContacts: true,
       contactLayout: 'Contacts',
+      huduRequestsPerMinute: 300,
     });
+    const raised = await store.update('acme', { options: { huduRequestsPerMinute: 1_200 } });
+    expect(raised.options).toMatchObject({ matchPolicy: 'auto-exact', huduRequestsPerMinute: 1_200 });
+    expect((await store.credentials('acme')).options.huduRequestsPerMinute).toBe(1_200);
     expect((await store.credentials('acme')).manage.privateKey).toBe(PRIVATE_KEY);
     await store.update('acme', { hudu: { apiKey: 'rotated-key' } });
     expect((await store.credentials('acme')).hudu.apiKey).toBe('rotated-key');
     expect((await store.credentials('acme')).hudu.baseUrl).toBe('http://127.0.0.1:4001');
+  });
+
+  it("reads options saved before a setting existed with that setting's default", async () => {
+    await db.collection('integrations').updateOne({ _id: 'acme' } as never, {
+      $unset: { 'options.huduRequestsPerMinute': '' },
+    });
+    expect((await store.credentials('acme')).options.huduRequestsPerMinute).toBe(300);
+    expect((await store.get('acme'))?.options.huduRequestsPerMinute).toBe(300);
   });
 
   it('records discovered configuration types', async () => {

@@ -7,6 +7,7 @@ import {
   type IntegrationCredentials,
   type IntegrationOptions,
   type IntegrationPatch,
+  integrationOptionsSchema,
   integrationPatchSchema,
   type IntegrationView,
   type NewIntegration,
@@ -202,8 +203,9 @@ export class IntegrationStore {
 
 /** Options as stored, with defaults for settings added after the integration was saved. */
 function withDefaults(options: IntegrationOptions): IntegrationOptions {
-  return { ...options, continuousSync: continuousSyncOf(options) };
+  return { ...OPTION_DEFAULTS, ...options, continuousSync: continuousSyncOf(options) };
 }
+const OPTION_DEFAULTS = integrationOptionsSchema.parse({});
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

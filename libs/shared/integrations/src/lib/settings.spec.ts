@@ -47,6 +47,7 @@ describe('integration settings', () => {
       configurationLayout: 'Configurations',
       contactLayout: 'Contacts',
       matchPolicy: 'review',
+      huduRequestsPerMinute: 300,
       continuousSync: {
         enabled: false,
         pollIntervalSeconds: 60,
@@ -65,6 +66,8 @@ describe('integration settings', () => {
     ],
     ['missing private key', { manage: { ...valid.manage, privateKey: '' } }, 'manage.privateKey'],
     ['unknown policy', { options: { matchPolicy: 'yolo' } }, 'options.matchPolicy'],
+    ['zero Hudu budget', { options: { huduRequestsPerMinute: 0 } }, 'options.huduRequestsPerMinute'],
+    ['fractional Hudu budget', { options: { huduRequestsPerMinute: 2.5 } }, 'options.huduRequestsPerMinute'],
   ])('rejects a bad %s, naming the field', (_what, change, field) => {
     const result = newIntegrationSchema.safeParse({ ...valid, ...change });
     expect(result.success).toBe(false);

@@ -96,6 +96,11 @@ const optionFields = {
   /** The Hudu asset layout for contacts, by name or numeric id. */
   contactLayout: z.string().min(1).max(200),
   matchPolicy: matchPolicySchema,
+  /**
+   * Requests per minute this deployment may send with the integration's Hudu API key. Hudu Cloud allows 300;
+   * a self-hosted Hudu whose throttle was raised may allow more. Each process keeps within it on its own.
+   */
+  huduRequestsPerMinute: z.number().int().min(1).max(100_000),
 };
 
 export const integrationOptionsSchema = z.object({
@@ -106,6 +111,7 @@ export const integrationOptionsSchema = z.object({
   configurationLayout: optionFields.configurationLayout.default('Configurations'),
   contactLayout: optionFields.contactLayout.default('Contacts'),
   matchPolicy: optionFields.matchPolicy.default('review'),
+  huduRequestsPerMinute: optionFields.huduRequestsPerMinute.default(300),
   continuousSync: continuousSyncSchema.default(defaultContinuousSync),
 });
 export type IntegrationOptions = z.infer<typeof integrationOptionsSchema>;
