@@ -57,10 +57,15 @@ async function main() {
       size: options.size,
       seed: options.seed,
     });
-    const hudu = await startHuduSimulator(env.group, 'hudu-simulator', options.seed, dataset);
+    const hudu = await startHuduSimulator(env.group, 'hudu-simulator', options.seed, dataset, {
+      HUDU_SIM_RATE_LIMIT_PER_MINUTE: String(options.huduRequestsPerMinute),
+    });
     const initialHudu = await huduState(hudu);
     const integrationId = 'demo';
-    await createIntegration(env, integrationId, manage, hudu, { matchPolicy: options.policy });
+    await createIntegration(env, integrationId, manage, hudu, {
+      matchPolicy: options.policy,
+      huduRequestsPerMinute: options.huduRequestsPerMinute,
+    });
     const runId = await requestSync(env, integrationId, 'full');
     const context = {
       env,

@@ -9,6 +9,17 @@ describe('parseOptions', () => {
       policy: 'auto-exact',
       timeoutSeconds: 180,
       traces: false,
+      huduRequestsPerMinute: 300,
+    });
+  });
+  it('--hudu-rpm sets the Hudu limit and budget; the default timeout leaves time for the calls', () => {
+    expect(parseOptions(['--size', 'medium'])).toMatchObject({
+      huduRequestsPerMinute: 300,
+      timeoutSeconds: 4_500,
+    });
+    expect(parseOptions(['--size', 'medium', '--hudu-rpm', '6000'])).toMatchObject({
+      huduRequestsPerMinute: 6_000,
+      timeoutSeconds: 1_800,
     });
   });
   it('--traces asks for Jaeger and the journey trace', () => {
@@ -27,6 +38,8 @@ describe('parseOptions', () => {
     [['--timeout=-1'], '--timeout must be'],
     [['--timeout', 'soon'], '--timeout must be'],
     [['--bogus'], 'Unknown option'],
+    [['--hudu-rpm', '0'], '--hudu-rpm must be'],
+    [['--hudu-rpm', '2.5'], '--hudu-rpm must be'],
   ])('rejects %j clearly', (argv, message) => {
     expect(() => parseOptions(argv)).toThrow(message);
   });
