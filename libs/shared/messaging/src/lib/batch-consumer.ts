@@ -7,6 +7,7 @@ import { backoffDelay, type BackoffSettings } from '@cw-hudu-sync/retry';
 import { PermanentFailure, reasonOf, RetryLater } from './failures';
 import { messagingMetrics, type MessagingMetrics } from './metrics';
 import type { EventPublisher } from './publisher';
+import { PRODUCT_PARTITION_ASSIGNERS } from './co-partitioned-assigner';
 import { topicName } from './topology';
 import { withProcessSpan } from './tracing';
 
@@ -130,6 +131,7 @@ export class BatchEventConsumer {
       heartbeatInterval: HEARTBEAT_EVERY_MS,
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
+      partitionAssigners: PRODUCT_PARTITION_ASSIGNERS,
       ...(settings.maxBytesPerPartition ? { maxBytesPerPartition: settings.maxBytesPerPartition } : {}),
     });
     const { events } = this.consumer;

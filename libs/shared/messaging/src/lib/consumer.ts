@@ -4,6 +4,7 @@ import type { Logger } from '@cw-hudu-sync/logging';
 import { backoffDelay, type BackoffSettings } from '@cw-hudu-sync/retry';
 import { PermanentFailure, reasonOf, RetryLater } from './failures';
 import type { EventPublisher } from './publisher';
+import { PRODUCT_PARTITION_ASSIGNERS } from './co-partitioned-assigner';
 import { topicName } from './topology';
 import { withProcessSpan } from './tracing';
 import { messagingMetrics, type MessagingMetrics } from './metrics';
@@ -107,6 +108,7 @@ export class EventConsumer {
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
+      partitionAssigners: PRODUCT_PARTITION_ASSIGNERS,
     });
     const { events } = this.consumer;
     this.consumer.on(events.GROUP_JOIN, () => {
