@@ -2,7 +2,14 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import { createEvent, type Envelope, HEADERS, InvalidEventError, TOPICS } from '@cw-hudu-sync/contracts';
+import {
+  createEvent,
+  decodeEvent,
+  type Envelope,
+  HEADERS,
+  InvalidEventError,
+  TOPICS,
+} from '@cw-hudu-sync/contracts';
 import { stackAddresses, testLogger, uniqueName, waitFor } from '@cw-hudu-sync/testing';
 import { EventConsumer, type EventHandler } from './consumer';
 import { PermanentFailure } from './failures';
@@ -90,6 +97,30 @@ describe('messaging against the real broker', () => {
     await publisher.publish(sent);
     await waitFor(() => received.length === 3, { what: 'three events' });
     expect(received).toEqual(sent);
+  });
+
+  it('publishes more than the broker takes in one request (1 MiB) as several requests, in order', async () => {
+    const { namespace, publisher } = await freshNamespace();
+    publishers.push(publisher);
+    // ~4,000 events of ~450 bytes, one key: ~1.8 MB for one partition (a page of configurations is like it).
+    const sent = Array.from({ length: 4_000 }, (_, i) => sync('acme', `${i}:${'x'.repeat(190)}`));
+    await publisher.publish(sent);
+    const order: number[] = [];
+    const reader = kafka.consumer({ groupId: uniqueName('reader') });
+    await reader.connect();
+    await reader.subscribe({ topic: topicName(TOPICS.syncCommands, namespace), fromBeginning: true });
+    await reader.run({
+      eachMessage: async ({ message }) => {
+        const { requestedBy } = decodeEvent(message.value).payload as { requestedBy: string };
+        order.push(Number(requestedBy.split(':')[0]));
+      },
+    });
+    try {
+      await waitFor(() => order.length >= sent.length, { what: `${sent.length} events`, timeoutMs: 30_000 });
+    } finally {
+      await reader.disconnect();
+    }
+    expect(order).toEqual(sent.map((_, i) => i));
   });
 
   it('refuses to publish an event that breaks its contract', async () => {

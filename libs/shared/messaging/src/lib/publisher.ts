@@ -7,6 +7,39 @@ import type { Registry } from 'prom-client';
 import { messagingMetrics, type MessagingMetrics } from './metrics';
 import type { Logger } from '@cw-hudu-sync/logging';
 
+/** Half of Kafka's default `message.max.bytes` (1 MiB): room for record overhead and compression off. */
+export const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** Bytes one message adds to a record batch: value, key, headers, and a generous per-record overhead. */
+export function messageSize(message: { key: string; value: Buffer; headers: IHeaders }): number {
+  let size = 64 + message.value.length + Buffer.byteLength(message.key);
+  for (const [name, value] of Object.entries(message.headers))
+    size += 8 + Buffer.byteLength(name) + Buffer.byteLength(String(value ?? ''));
+  return size;
+}
+
+/**
+ * Cuts `items` into consecutive chunks of at most `maxBytes` (by `sizeOf`), keeping their order. An item
+ * larger than `maxBytes` travels alone (the broker then decides; nothing is dropped here).
+ */
+export function chunkBySize<T>(items: readonly T[], sizeOf: (item: T) => number, maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 export interface DeadLetter {
   /** The original message bytes, kept as they were so the message can be replayed. */
   value: Buffer | null;
@@ -30,17 +63,21 @@ export class EventPublisher {
 
   private readonly namespace: string | undefined;
   private readonly metrics: MessagingMetrics | undefined;
+  private readonly maxRequestBytes: number;
 
   /**
    * @param options.namespace prefixes every topic name (`<namespace>.<topic>`), so several environments
    *   (or test runs) can share one cluster without seeing each other's events.
+   * @param options.maxRequestBytes the most event bytes one produce request carries (default 512 KiB, half
+   *   of Kafka's default message.max.bytes); larger publishes are sent as several requests in order.
    */
   constructor(
     kafka: Kafka,
     private readonly logger: Logger,
-    options: { namespace?: string; metrics?: Registry } = {},
+    options: { namespace?: string; metrics?: Registry; maxRequestBytes?: number } = {},
   ) {
     this.namespace = options.namespace;
+    this.maxRequestBytes = options.maxRequestBytes ?? MAX_REQUEST_BYTES;
     this.metrics = options.metrics ? messagingMetrics(options.metrics) : undefined;
     // One request in flight per broker keeps per-key order even when KafkaJS retries a send.
     this.producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false });
@@ -96,10 +133,22 @@ export class EventPublisher {
       byTopic.set(topic, messages);
     }
     try {
-      await this.producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+      // In requests the broker accepts (its message.max.bytes caps a partition's record batch, 1 MiB by
+      // default; one integration's events share a partition). Requests go one after the other, so each
+      // key's order holds; a failure part-way leaves a prefix published, which at-least-once allows.
+      for (const request of chunkBySize(
+        [...byTopic].flatMap(([topic, messages]) => messages.map((message) => ({ topic, message }))),
+        (m) => messageSize(m.message),
+        this.maxRequestBytes,
+      )) {
+        const topicMessages = new Map<string, { key: string; value: Buffer; headers: IHeaders }[]>();
+        for (const { topic, message } of request)
+          (topicMessages.get(topic) ?? topicMessages.set(topic, []).get(topic)!).push(message);
+        await this.producer.sendBatch({
+          acks: -1,
+          topicMessages: [...topicMessages].map(([topic, messages]) => ({ topic, messages })),
+        });
+      }
       endSpans(spans);
       for (const [topic, messages] of byTopic) this.metrics?.published.inc({ topic }, messages.length);
     } catch (error) {
