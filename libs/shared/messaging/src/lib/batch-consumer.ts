@@ -84,7 +84,7 @@ export interface BatchEventConsumerSettings {
   maxBytesPerPartition?: number;
 }
 
-const HEARTBEAT_EVERY_MS = 3_000;
+export const HEARTBEAT_EVERY_MS = 3_000;
 
 type Slot =
   | { state: 'pending'; item: BatchItem; message: KafkaMessage }

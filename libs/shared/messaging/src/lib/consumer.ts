@@ -9,7 +9,7 @@ import { topicName } from './topology';
 import { withProcessSpan } from './tracing';
 import { messagingMetrics, type MessagingMetrics } from './metrics';
 import type { Registry } from 'prom-client';
-import { BatchEventConsumer, type BatchEventHandler, HeldBack } from './batch-consumer';
+import { BatchEventConsumer, type BatchEventHandler, HEARTBEAT_EVERY_MS, HeldBack } from './batch-consumer';
 
 export type { BatchContext, BatchEventHandler, BatchItem } from './batch-consumer';
 
@@ -105,7 +105,7 @@ export class EventConsumer {
     this.consumer = settings.kafka.consumer({
       groupId: this.groupId,
       sessionTimeout: settings.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
+      heartbeatInterval: HEARTBEAT_EVERY_MS,
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
       partitionAssigners: PRODUCT_PARTITION_ASSIGNERS,
@@ -184,13 +184,16 @@ export class EventConsumer {
     for (let attempt = 1; ; attempt++) {
       if (this.stopping && attempt > 1) return; // uncommitted: delivered again after restart
       const timer = this.metrics?.handlerSeconds.startTimer({ topic, group: this.groupId });
+      // A long handler (a whole sync) keeps its membership however slow each step is: a member silent
+      // for the session timeout is dropped and its message handed to another.
+      const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
       try {
         await withProcessSpan(event, topic, headers, (span) => {
           span.setAttribute('cwhs.attempt', attempt);
           const handler = this.settings.handler;
           if (!handler) throw new PermanentFailure('no handler');
           return handler(event, { ...base, headers, attempt, logger, heartbeat });
-        });
+        }).finally(() => clearInterval(beat));
         timer?.();
         this.count(topic, 'ok');
         await this.commit(topic, partition, message.offset);
