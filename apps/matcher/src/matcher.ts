@@ -24,7 +24,14 @@ import {
   proposeMatches,
   proposeMatchesForAll,
 } from '@cw-hudu-sync/matching';
-import { type BackoffSettings, EventConsumer, type EventPublisher, reasonOf } from '@cw-hudu-sync/messaging';
+import { context as otelContext } from '@opentelemetry/api';
+import {
+  type BackoffSettings,
+  EventConsumer,
+  type EventPublisher,
+  PermanentFailure,
+  reasonOf,
+} from '@cw-hudu-sync/messaging';
 import { z } from 'zod';
 import { adminDecidedBy, type DecisionBody, type ListQuery } from './lib/api-input';
 import { HuduMirror, type HuduCompaniesLoader } from './lib/hudu-mirror';
@@ -247,6 +254,19 @@ export async function startMatcher(settings: MatcherSettings): Promise<Matcher> 
     );
   }
 
+  const handle = async (event: Envelope): Promise<void> => {
+    switch (event.type) {
+      case 'CompanyFetched':
+        return onCompanyFetched(event);
+      case 'CompanyRemoved':
+        return onCompanyRemoved(event);
+      case 'FetchCompleted':
+        return onFetchCompleted(event);
+      default:
+        return; // configurations and contacts are the importer's
+    }
+  };
+
   const consumer = new EventConsumer({
     kafka: settings.kafka,
     groupId: settings.groupId ?? 'matcher',
@@ -258,17 +278,29 @@ export async function startMatcher(settings: MatcherSettings): Promise<Matcher> 
     ...(settings.consumer?.maxAttempts ? { maxAttempts: settings.consumer.maxAttempts } : {}),
     ...(settings.consumer?.backoff ? { backoff: settings.consumer.backoff } : {}),
     ...(settings.consumer?.sessionTimeoutMs ? { sessionTimeoutMs: settings.consumer.sessionTimeoutMs } : {}),
-    handler: async (event) => {
-      switch (event.type) {
-        case 'CompanyFetched':
-          return onCompanyFetched(event);
-        case 'CompanyRemoved':
-          return onCompanyRemoved(event);
-        case 'FetchCompleted':
-          return onFetchCompleted(event);
-        default:
-          return; // configurations and contacts are the importer's
+    // Batches: configurations and contacts (most of the topic) are the importer's, and cost the matcher
+    // nothing but their share of one commit per chunk instead of a commit each. Companies are matched one
+    // after the other in offset order, each in its own trace; behind a failed one, the rest of its
+    // integration waits (HeldBack) so decisions keep their order on retry.
+    maxBatchSize: 500,
+    batchHandler: async (items) => {
+      const results: unknown[] = [];
+      const failed = new Map<string, unknown>();
+      for (const { event, trace } of items) {
+        const earlier = failed.get(event.integrationId);
+        if (earlier !== undefined) {
+          results.push(new EventConsumer.HeldBack(earlier));
+          continue;
+        }
+        try {
+          await otelContext.with(trace, () => handle(event));
+          results.push(undefined);
+        } catch (error) {
+          if (!(error instanceof PermanentFailure)) failed.set(event.integrationId, error);
+          results.push(error);
+        }
       }
+      return results;
     },
   });
 
