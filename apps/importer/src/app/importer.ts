@@ -45,11 +45,13 @@ import {
   reasonOf,
   KeyedQueue,
 } from '@cw-hudu-sync/messaging';
+import { isDuplicateKeyError } from '@cw-hudu-sync/persistence';
 import { type HuduSession, HuduSessions, type SessionSettings } from './hudu-sessions';
 import {
   type CompanyStateDocument,
   importerState,
   type ImporterState,
+  type ParkedDocument,
   readFields,
   type RecordStateDocument,
 } from './state';
@@ -229,7 +231,8 @@ export class ImportWork {
   async handle(event: Envelope): Promise<void> {
     switch (event.type) {
       case 'CompanyMatched':
-        return this.onCompanyMatched(event, event.payload as unknown as MatchedPayload);
+        await this.onCompanyMatched(event, event.payload as unknown as MatchedPayload);
+        return;
       case 'ConfigurationFetched':
         return this.onRecord(event, 'configuration', event.payload as unknown as RecordPayload);
       case 'ContactFetched':
@@ -258,7 +261,15 @@ export class ImportWork {
 
   // ---- companies --------------------------------------------------------------------------------
 
-  private async onCompanyMatched(event: Envelope, payload: MatchedPayload): Promise<void> {
+  /**
+   * Applies one match decision to the company in Hudu. Returns whether the company's parked records may
+   * now be imported; they are released here unless the caller releases several companies' at once.
+   */
+  private async onCompanyMatched(
+    event: Envelope,
+    payload: MatchedPayload,
+    { releaseParked = true } = {},
+  ): Promise<boolean> {
     const integrationId = event.integrationId;
     const session = await this.session(integrationId);
     const key = { integrationId, manageCompanyId: payload.manageCompanyId };
@@ -278,7 +289,7 @@ export class ImportWork {
       const parked = await this.state.parked.deleteMany(key);
       await this.count(event, 'company', plan.action === 'ignore' ? 'ignored' : 'skipped');
       if (parked.deletedCount > 0) await this.count(event, 'record', 'skipped', parked.deletedCount);
-      return;
+      return false;
     }
 
     const before = session.client.stats().requests;
@@ -418,7 +429,9 @@ export class ImportWork {
     await this.count(event, 'company', outcome, 1, session.client.stats().requests - before);
     this.logger.debug({ manageCompanyId: payload.manageCompanyId, outcome, writes }, 'company imported');
     // Everything parked for this company: undecided records, and blocked ones (their layout is checked again).
-    await this.flushParked(event, { integrationId, manageCompanyId: payload.manageCompanyId });
+    if (releaseParked)
+      await this.flushParked(event, { integrationId, manageCompanyId: payload.manageCompanyId });
+    return true;
   }
 
   /** After a crash between create and record: the company we created, found by its id number. */
@@ -506,26 +519,42 @@ export class ImportWork {
   async handleBatch(items: readonly { event: Envelope; trace?: Context }[]): Promise<unknown[]> {
     const errors: unknown[] = items.map(() => undefined);
     let held: unknown;
+    // Consecutive records go through importRecords together; consecutive match decisions are applied one
+    // by one and then release their companies' parked records together (one read of the park per page
+    // instead of one per company: on a first sync every record waits there for its company).
     let segment: number[] = [];
+    let segmentKind: 'records' | 'matches' | undefined;
     const flush = async () => {
       const indexes = segment;
+      const kind = segmentKind;
       segment = [];
+      segmentKind = undefined;
       if (indexes.length === 0) return;
       if (held !== undefined) {
         for (const i of indexes) errors[i] = new EventConsumer.HeldBack(held);
         return;
       }
-      const works = indexes.flatMap((i) => {
-        const item = items[i];
-        return item ? [recordWork(item.event, item.trace)] : [];
-      });
-      const results = await this.importRecords(works).catch((error: unknown) => works.map(() => error));
+      const segmentItems = indexes.flatMap((i) => (items[i] ? [items[i]] : []));
+      const results =
+        kind === 'records'
+          ? await this.importRecords(segmentItems.map((item) => recordWork(item.event, item.trace))).catch(
+              (error: unknown) => segmentItems.map(() => error),
+            )
+          : await this.applyMatches(segmentItems);
       indexes.forEach((i, n) => (errors[i] = results[n]));
       held = results.find(isTransient);
     };
     for (const [i, item] of items.entries()) {
-      if (item.event.type === 'ConfigurationFetched' || item.event.type === 'ContactFetched') {
+      const kind =
+        item.event.type === 'ConfigurationFetched' || item.event.type === 'ContactFetched'
+          ? 'records'
+          : item.event.type === 'CompanyMatched'
+            ? 'matches'
+            : undefined;
+      if (kind !== undefined) {
+        if (segmentKind !== kind) await flush();
         segment.push(i);
+        segmentKind = kind;
         continue;
       }
       await flush();
@@ -542,6 +571,45 @@ export class ImportWork {
       }
     }
     await flush();
+    return errors;
+  }
+
+  /**
+   * Match decisions of one integration, in order, each in its own trace; then the parked records of every
+   * company they decided, released together. A transient failure holds back the decisions after it; a
+   * failed release is the failure of every decision it released for (their redelivery finds the companies
+   * done — unchanged — and releases again what is still parked).
+   */
+  private async applyMatches(items: readonly { event: Envelope; trace?: Context }[]): Promise<unknown[]> {
+    const errors: unknown[] = items.map(() => undefined);
+    const released: Array<{ n: number; manageCompanyId: number }> = [];
+    let held: unknown;
+    for (const [n, { event, trace }] of items.entries()) {
+      if (held !== undefined) {
+        errors[n] = new EventConsumer.HeldBack(held);
+        continue;
+      }
+      const payload = event.payload as unknown as MatchedPayload;
+      try {
+        const run = () => this.onCompanyMatched(event, payload, { releaseParked: false });
+        if (await (trace ? otelContext.with(trace, run) : run()))
+          released.push({ n, manageCompanyId: payload.manageCompanyId });
+      } catch (error) {
+        errors[n] = error;
+        if (isTransient(error)) held = error;
+      }
+    }
+    const first = released[0] && items[released[0].n];
+    if (first) {
+      try {
+        await this.flushParked(first.event, {
+          integrationId: first.event.integrationId,
+          manageCompanyId: { $in: released.map((r) => r.manageCompanyId) },
+        });
+      } catch (error) {
+        for (const { n } of released) errors[n] = error;
+      }
+    }
     return errors;
   }
 
@@ -694,9 +762,7 @@ export class ImportWork {
       if (ids.length > 0)
         await this.state.pending.deleteMany({ integrationId, kind, manageId: { $in: ids } });
     }
-    const parkedOps = effects.parkedOps(integrationId);
-    for (const chunk of chunks(parkedOps, UPDATE_CHUNK))
-      await this.state.parked.bulkWrite(chunk, { ordered: true });
+    await this.writePark(integrationId, effects);
     await this.publisher.publish(effects.events, { parentOf: (e) => effects.traceOf(e) });
     effects.addHuduCalls(first.event, session.client.stats().requests - before);
     for (const [runId, tally] of effects.tallies)
@@ -955,6 +1021,52 @@ export class ImportWork {
   // ---- parking ----------------------------------------------------------------------------------
 
   /**
+   * Writes a round's park changes: records leaving the park first, then the parked ones — inserted when
+   * they are new to the park (a first sync parks every record of undecided companies: FerretDB 1.x
+   * inserts in about a millisecond a document but spends tens of milliseconds on each filtered upsert),
+   * updated by _id when already parked (they keep their place in the park's order). An insert that meets
+   * a document parked meanwhile falls back to the upsert by record.
+   */
+  private async writePark(integrationId: string, effects: RoundEffects): Promise<void> {
+    const { unparked, parked } = effects.parkChanges();
+    for (const { kind, manageIds } of unparked)
+      await this.state.parked.deleteMany({ integrationId, kind, manageId: { $in: manageIds } });
+    if (parked.length === 0) return;
+    const already = new Map<string, Types.ObjectId>();
+    for (const kind of ['configuration', 'contact'] as const) {
+      const ids = parked.filter((p) => p.kind === kind).map((p) => p.manageId);
+      if (ids.length === 0) continue;
+      const found = await this.state.parked
+        .find({ integrationId, kind, manageId: { $in: ids } }, { _id: 1, manageId: 1 })
+        .lean();
+      for (const doc of found) already.set(`${kind}:${doc.manageId}`, doc._id);
+    }
+    const upsertByRecord = (list: typeof parked) =>
+      list.map(({ kind, manageId, fields }) => ({
+        updateOne: { filter: { integrationId, kind, manageId }, update: { $set: fields }, upsert: true },
+      }));
+    const fresh = parked.filter((p) => !already.has(`${p.kind}:${p.manageId}`));
+    for (const chunk of chunks(fresh, INSERT_CHUNK)) {
+      try {
+        await this.state.parked.insertMany(
+          chunk.map(({ kind, manageId, fields }) => ({ integrationId, kind, manageId, ...fields })),
+          { ordered: true },
+        );
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        for (const retry of chunks(upsertByRecord(chunk), UPDATE_CHUNK))
+          await this.state.parked.bulkWrite(retry, { ordered: true });
+      }
+    }
+    const known = parked.flatMap((p) => {
+      const _id = already.get(`${p.kind}:${p.manageId}`);
+      return _id ? [{ updateOne: { filter: { _id }, update: { $set: p.fields } } }] : [];
+    });
+    for (const chunk of chunks(known, UPDATE_CHUNK))
+      await this.state.parked.bulkWrite(chunk, { ordered: true });
+  }
+
+  /**
    * Imports parked records in the order they were parked, each once per flush, a page at a time through
    * the batch path; a record Hudu rejects is reported (ImportFailed) and leaves the park, so it does not
    * hold up the others. Transient failures propagate: the triggering event is retried and the flush
@@ -964,7 +1076,7 @@ export class ImportWork {
     event: Envelope,
     filter: {
       integrationId: string;
-      manageCompanyId?: number;
+      manageCompanyId?: number | { $in: number[] };
       kind?: AssetKind;
       reason?: 'undecided' | 'blocked';
     },
@@ -1113,7 +1225,6 @@ interface AssetPlan {
 }
 
 type RecordOp = NonNullable<Parameters<ImporterState['records']['bulkWrite']>[0]>[number];
-type ParkedOp = NonNullable<Parameters<ImporterState['parked']['bulkWrite']>[0]>[number];
 
 /** What one round leaves to write, publish and count, gathered while its records go through Hudu. */
 class RoundEffects {
@@ -1197,31 +1308,33 @@ class RoundEffects {
     return event.causationId ? this.traces.get(event.causationId) : undefined;
   }
 
-  parkedOps(integrationId: string): ParkedOp[] {
-    const ops: ParkedOp[] = [];
-    for (const kind of ['configuration', 'contact'] as const) {
-      const ids = this.unparks.filter((w) => w.kind === kind).map((w) => w.payload.manageId);
-      if (ids.length > 0)
-        ops.push({ deleteMany: { filter: { integrationId, kind, manageId: { $in: ids } } } });
-    }
-    for (const { work, reason } of this.parks) {
-      ops.push({
-        updateOne: {
-          filter: { integrationId, kind: work.kind, manageId: work.payload.manageId },
-          update: {
-            $set: {
-              manageCompanyId: work.payload.companyManageId,
-              reason,
-              payload: JSON.stringify(work.payload),
-              ...(work.event.runId ? { runId: work.event.runId } : {}),
-              parkedAt: new Date(),
-            },
-          },
-          upsert: true,
-        },
-      });
-    }
-    return ops;
+  /** What this round changes in the park: records that leave it, and records (re)parked with a reason. */
+  parkChanges(): {
+    unparked: Array<{ kind: AssetKind; manageIds: number[] }>;
+    parked: Array<{
+      kind: AssetKind;
+      manageId: number;
+      fields: Omit<ParkedDocument, 'integrationId' | 'kind' | 'manageId'>;
+    }>;
+  } {
+    const unparked = (['configuration', 'contact'] as const)
+      .map((kind) => ({
+        kind,
+        manageIds: this.unparks.filter((w) => w.kind === kind).map((w) => w.payload.manageId),
+      }))
+      .filter((u) => u.manageIds.length > 0);
+    const parked = this.parks.map(({ work, reason }) => ({
+      kind: work.kind,
+      manageId: work.payload.manageId,
+      fields: {
+        manageCompanyId: work.payload.companyManageId,
+        reason,
+        payload: JSON.stringify(work.payload),
+        ...(work.event.runId ? { runId: work.event.runId } : {}),
+        parkedAt: new Date(),
+      },
+    }));
+    return { unparked, parked };
   }
 }
 
