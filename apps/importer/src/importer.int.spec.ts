@@ -320,6 +320,30 @@ describe('importer against the real broker, FerretDB and the Hudu simulator', ()
     expect(run?.huduCalls).toBeGreaterThan(0);
   });
 
+  it('gives two Manage records with one name and one key an asset each (in one batch and across batches)', async () => {
+    const { sim, id, ctx } = await setUp();
+    const gamma = company(602, { name: 'Gamma Twins Ltd' });
+    const twin = { firstName: 'Sam', lastName: 'Twin', email: 'office@gamma.example' };
+    // Parked together, released together by the match (one round)…
+    await publisher.publish([
+      contactFetched(ctx, contact(41, 602, twin)),
+      contactFetched(ctx, contact(42, 602, twin)),
+      configFetched(ctx, configuration(51, 602, { name: 'NAS', serialNumber: 'SN-SAME' })),
+      configFetched(ctx, configuration(52, 602, { name: 'NAS', serialNumber: 'SN-SAME' })),
+    ]);
+    await publisher.publish(matched(ctx, gamma, 'create'));
+    await waitFor(() => assetImports(id).length >= 4, { what: 'four records imported', timeoutMs: 30_000 });
+    // …and a third twin later, on its own.
+    await publisher.publish(contactFetched(ctx, contact(43, 602, twin)));
+    await waitFor(() => assetImports(id).length >= 5, { what: 'the third twin imported', timeoutMs: 30_000 });
+
+    const huduCompany = [...sim.store.companies.values()].find((c) => c.id_number === 'CO602')!;
+    const assets = [...sim.store.assets.values()].filter((a) => a.company_id === huduCompany.id);
+    expect(assets.map((a) => a.name).sort()).toEqual(['NAS', 'NAS', 'Sam Twin', 'Sam Twin', 'Sam Twin']);
+    const linked = assetImports(id).map((e) => (e.payload as { huduAssetId: number }).huduAssetId);
+    expect(new Set(linked).size).toBe(5);
+  });
+
   it('drops the parked records of an ignored company and imports nothing of it', async () => {
     const { sim, id, ctx, runId } = await setUp();
     await publisher.publish([

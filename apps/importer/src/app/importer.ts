@@ -864,7 +864,16 @@ export class ImportWork {
       // A pending create from an earlier attempt (read before this round marked anything): list afresh.
       const recovering = plan.pendingSince !== undefined;
       const candidates = await this.companyAssets(session, huduCompanyId, recovering);
-      let adopted = findAdoptable(plan.key.kind, fields, target, candidates.map(candidateOf));
+      // One Hudu asset per Manage record: an asset another record of this round took is no candidate,
+      // nor one another record is linked to (two Manage contacts with one name and one e-mail are two
+      // contacts; the e-mail is then no key).
+      let adopted = findAdoptable(
+        plan.key.kind,
+        fields,
+        target,
+        candidates.filter((c) => !effects.claimed.has(c.id)).map(candidateOf),
+      );
+      if (adopted && (await this.linkedToAnother(plan, adopted.id))) adopted = undefined;
       if (!adopted && plan.pendingSince) {
         const free = await this.unclaimed(plan, candidates, effects);
         adopted = findPendingCreate(fields, target, plan.pendingSince, free.map(candidateOf));
@@ -905,6 +914,14 @@ export class ImportWork {
     }
     effects.pushed(plan, existing.id);
     return { outcome, huduAssetId: existing.id, writes };
+  }
+
+  /** Whether another Manage record is linked to this Hudu asset (one point read, on adoption only). */
+  private async linkedToAnother(plan: AssetPlan, huduAssetId: number): Promise<boolean> {
+    const linked = await this.state.records
+      .find({ integrationId: plan.key.integrationId, huduCompanyId: plan.huduCompanyId, huduAssetId })
+      .lean();
+    return linked.some((doc) => doc.kind !== plan.key.kind || doc.manageId !== plan.key.manageId);
   }
 
   /**
