@@ -22,6 +22,8 @@ export interface PipelineEnvironment {
   ports: Record<ServiceName, number>;
   /** The deployment's own secrets, for tests that prove they never reach a log line or a trace. */
   secrets: { adminToken: string; encryptionKey: string };
+  /** Starts a killed service again as it was first started, and waits until it is ready. */
+  restart(service: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,18 +62,17 @@ export async function startPipeline(settings: EnvironmentSettings): Promise<Pipe
   for (const service of SERVICES) {
     group.start(service, `apps/${service}`, { ...common, HTTP_PORT: String(ports[service]) });
   }
+  const ready = (service: ServiceName) =>
+    until(
+      `${service} to be ready (log: ${group.logFile(service)})`,
+      async () => {
+        if (group.exited(service) !== null) throw new Error(`${service} exited:\n${group.logTail(service)}`);
+        return (await fetch(`http://127.0.0.1:${ports[service]}/readyz`)).ok;
+      },
+      90_000,
+    );
   try {
-    for (const service of SERVICES) {
-      await until(
-        `${service} to be ready (log: ${path.join(logDir, `${service}.log`)})`,
-        async () => {
-          if (group.exited(service) !== null)
-            throw new Error(`${service} exited:\n${group.logTail(service)}`);
-          return (await fetch(`http://127.0.0.1:${ports[service]}/readyz`)).ok;
-        },
-        90_000,
-      );
-    }
+    for (const service of SERVICES) await ready(service);
   } catch (error) {
     await group.stopAll();
     throw error;
@@ -87,6 +88,10 @@ export async function startPipeline(settings: EnvironmentSettings): Promise<Pipe
     admin: new Api(`http://127.0.0.1:${ports.admin}`, adminToken),
     matcher: new Api(`http://127.0.0.1:${ports.matcher}`, adminToken),
     link: new Api(linkUrl, adminToken),
+    restart: async (service) => {
+      group.restart(service);
+      await ready(service);
+    },
     stop: () => group.stopAll(),
   };
 }

@@ -6,6 +6,10 @@ import path from 'node:path';
 /** Child processes of the demo (simulators and services), each logging to its own file. */
 export class ProcessGroup {
   private readonly children = new Map<string, ChildProcess>();
+  private readonly commands = new Map<
+    string,
+    { command: string; args: string[]; env: Record<string, string> }
+  >();
 
   constructor(
     private readonly workspace: string,
@@ -27,7 +31,13 @@ export class ProcessGroup {
 
   /** Starts any program (e.g. Jaeger), logging to `<logDir>/<name>.log` like the others. */
   spawn(name: string, command: string, args: string[], env: Record<string, string>): ChildProcess {
-    const log = fs.openSync(path.join(this.logDir, `${name}.log`), 'w');
+    this.commands.set(name, { command, args, env });
+    return this.launch(name, 'w');
+  }
+
+  private launch(name: string, logMode: 'w' | 'a'): ChildProcess {
+    const { command, args, env } = this.commands.get(name)!;
+    const log = fs.openSync(this.logFile(name), logMode);
     const child = spawn(command, args, {
       cwd: this.workspace,
       env: { ...process.env, ...env },
@@ -36,6 +46,30 @@ export class ProcessGroup {
     fs.closeSync(log);
     this.children.set(name, child);
     return child;
+  }
+
+  /**
+   * Kills one process with `signal` (SIGKILL: no shutdown hook runs, as when a node dies) and resolves
+   * once it has exited.
+   */
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.children.get(name);
+    if (!child) throw new Error(`no process named ${name}`);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await exited;
+  }
+
+  /** Starts a process again with the command, arguments and environment it was first started with. */
+  restart(name: string): ChildProcess {
+    if (!this.commands.has(name)) throw new Error(`no process named ${name}`);
+    const previous = this.children.get(name);
+    if (previous && previous.exitCode === null && previous.signalCode === null)
+      throw new Error(`${name} is still running: kill it first`);
+    // The new process appends to the same log, after a marker line.
+    fs.appendFileSync(this.logFile(name), `\n--- restarted at ${new Date().toISOString()} ---\n`);
+    return this.launch(name, 'a');
   }
 
   /** The log file of one process. */

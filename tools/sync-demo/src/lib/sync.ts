@@ -128,8 +128,10 @@ export async function decideRemainingMatches(
         try {
           await context.env.matcher.call('POST', path, decision);
         } catch (error) {
-          // 409: that Hudu company is already linked to another Manage company; an admin creates instead.
-          if (decision.decision !== 'link' || !(error as Error).message.includes(' 409:')) throw error;
+          // 409: that Hudu company is already linked to another Manage company; 400/422: it is gone or was
+          // archived since it was proposed (the sync archives inactive companies). An admin creates instead.
+          const refused = / (400|409|422):/.test((error as Error).message);
+          if (decision.decision !== 'link' || !refused) throw error;
           decision = { decision: 'create' };
           await context.env.matcher.call('POST', path, decision);
         }
