@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Collection, Connection } from 'mongoose';
 import type { RecordKind } from '@cw-hudu-sync/contracts';
 import { snapshotId } from '@cw-hudu-sync/fetching';
@@ -17,6 +18,16 @@ export interface SnapshotDocument {
   updatedAt: Date;
 }
 
+/** `fetcher_seen_pages`: the Manage ids one page of a run saw (insert-only; dropped after the run). */
+interface SeenPageDocument {
+  _id: string;
+  integrationId: string;
+  kind: RecordKind;
+  runId: string;
+  ids: number[];
+  at: Date;
+}
+
 export interface SeenRecord {
   manageId: number;
   companyManageId?: number;
@@ -34,13 +45,18 @@ export interface EmittedRecord extends SeenRecord {
  */
 export class SnapshotStore {
   private readonly collection: Collection<SnapshotDocument>;
+  private readonly seenPages: Collection<SeenPageDocument>;
+  /** The ids one full run saw, read once when it looks for missing records (key: integration:kind:run). */
+  private seenCache: { key: string; ids: Set<number> } | undefined;
 
   constructor(db: Connection) {
     this.collection = db.collection<SnapshotDocument>('fetcher_snapshots');
+    this.seenPages = db.collection<SeenPageDocument>('fetcher_seen_pages');
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndex({ integrationId: 1, kind: 1, seenRunId: 1 });
+    await this.collection.createIndex({ integrationId: 1, kind: 1 });
+    await this.seenPages.createIndex({ integrationId: 1, kind: 1, runId: 1 });
   }
 
   /** The hashes last emitted for these records (records never emitted are absent). */
@@ -114,29 +130,56 @@ export class SnapshotStore {
         );
       }
     }
-    if (seen.length > 0) {
-      await this.collection.updateMany(
-        { _id: { $in: seen.map((record) => snapshotId(integrationId, kind, record.manageId)) } },
-        { $set: { seenRunId: runId, updatedAt: now } },
-      );
+    // What the run saw, as one insert per page: marking each snapshot (an updateMany of 1,000 documents)
+    // took FerretDB 1.x over a minute a page, past the socket timeout and the run lease.
+    const ids = [...emitted, ...seen].map((record) => record.manageId);
+    if (ids.length > 0) {
+      await this.seenPages.insertOne({
+        _id: `${integrationId}:${kind}:${runId}:${randomUUID()}`,
+        integrationId,
+        kind,
+        runId,
+        ids,
+        at: now,
+      });
     }
   }
 
-  /** Up to `limit` records this run did not see (call on a full run, after every page was read). */
+  /**
+   * Up to `limit` records this run did not see (call on a full run, after every page was read): the
+   * snapshots of the kind whose Manage id is on none of the run's seen pages.
+   */
   async unseen(
     integrationId: string,
     kind: RecordKind,
     runId: string,
     limit: number,
   ): Promise<Array<Pick<SnapshotDocument, '_id' | 'manageId' | 'companyManageId'>>> {
-    return this.collection
-      .find(
-        { integrationId, kind, seenRunId: { $ne: runId } },
-        { projection: { _id: 1, manageId: 1, companyManageId: 1 } },
-      )
-      .sort({ _id: 1 })
-      .limit(limit)
-      .toArray();
+    const key = `${integrationId}:${kind}:${runId}`;
+    if (this.seenCache?.key !== key) {
+      const pages = await this.seenPages
+        .find({ integrationId, kind, runId }, { projection: { ids: 1 } })
+        .toArray();
+      this.seenCache = { key, ids: new Set(pages.flatMap((page) => page.ids)) };
+    }
+    const seenIds = this.seenCache.ids;
+    const missing: Array<Pick<SnapshotDocument, '_id' | 'manageId' | 'companyManageId'>> = [];
+    const cursor = this.collection
+      .find({ integrationId, kind }, { projection: { _id: 1, manageId: 1, companyManageId: 1 } })
+      .sort({ _id: 1 });
+    for await (const doc of cursor) {
+      if (seenIds.has(doc.manageId)) continue;
+      missing.push(doc);
+      if (missing.length >= limit) break;
+    }
+    await cursor.close();
+    return missing;
+  }
+
+  /** After a full run looked for missing records: its seen pages, and any left by earlier runs, go. */
+  async forgetSeen(integrationId: string, kind: RecordKind): Promise<void> {
+    await this.seenPages.deleteMany({ integrationId, kind });
+    this.seenCache = undefined;
   }
 
   async forget(ids: readonly string[]): Promise<void> {

@@ -359,7 +359,10 @@ async function publishMissing(
   const batch = deps.removalBatchSize ?? 500;
   for (;;) {
     const missing = await deps.snapshots.unseen(integrationId, kind, run.runId, batch);
-    if (missing.length === 0) return;
+    if (missing.length === 0) {
+      await deps.snapshots.forgetSeen(integrationId, kind);
+      return;
+    }
     deps.assertStillOwner?.();
     await deps.publisher.publish(
       missing.map((doc) =>
