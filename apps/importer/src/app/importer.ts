@@ -601,11 +601,23 @@ export class ImportWork {
     }
     const first = released[0] && items[released[0].n];
     if (first) {
+      // Each released record is imported as if its own company's decision released it: replayed from that
+      // decision's event, inside its trace (the Hudu write shows up there, as with a release per company).
+      const releasers = new Map(
+        released.flatMap(({ n, manageCompanyId }) => {
+          const item = items[n];
+          return item ? [[manageCompanyId, item] as const] : [];
+        }),
+      );
       try {
-        await this.flushParked(first.event, {
-          integrationId: first.event.integrationId,
-          manageCompanyId: { $in: released.map((r) => r.manageCompanyId) },
-        });
+        await this.flushParked(
+          first.event,
+          {
+            integrationId: first.event.integrationId,
+            manageCompanyId: { $in: released.map((r) => r.manageCompanyId) },
+          },
+          releasers,
+        );
       } catch (error) {
         for (const { n } of released) errors[n] = error;
       }
@@ -1097,6 +1109,7 @@ export class ImportWork {
       kind?: AssetKind;
       reason?: 'undecided' | 'blocked';
     },
+    releasers?: ReadonlyMap<number, { event: Envelope; trace?: Context }>,
   ): Promise<void> {
     let after: Types.ObjectId | undefined;
     for (;;) {
@@ -1109,13 +1122,19 @@ export class ImportWork {
       after = page[page.length - 1]?._id;
       const works: RecordWork[] = page.map((parked) => {
         const payload = JSON.parse(parked.payload) as RecordPayload;
+        const releaser = releasers?.get(parked.manageCompanyId);
         const replay: Envelope = {
-          ...event,
+          ...(releaser?.event ?? event),
           type: parked.kind === 'configuration' ? 'ConfigurationFetched' : 'ContactFetched',
           ...(parked.runId ? { runId: parked.runId } : {}),
           payload: payload as unknown as Record<string, unknown>,
         };
-        return { event: replay, kind: parked.kind, payload };
+        return {
+          event: replay,
+          kind: parked.kind,
+          payload,
+          ...(releaser?.trace ? { trace: releaser.trace } : {}),
+        };
       });
       const errors = await this.importRecords(works);
       const transient = errors.find((e) => e !== undefined && !(e instanceof PermanentFailure));
