@@ -1,5 +1,7 @@
 export {
   connectDatabase,
+  DATABASE_CHANNELS,
+  type DatabaseCommandFact,
   DatabaseUnavailableError,
   describeMongoUrl,
   isDuplicateKeyError,

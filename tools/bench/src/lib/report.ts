@@ -209,6 +209,24 @@ function throughputSection(result: ThroughputResult): string {
       ]),
     ),
     '',
+    ...(result.database && result.database.length > 0
+      ? [
+          'Where the database time went (the services\' `cwhs_database_command_seconds`, most expensive first):',
+          '',
+          markdownTable(
+            ['service', 'command', 'collection', 'calls', 'total', 'mean'],
+            result.database.map((d) => [
+              d.service,
+              d.command,
+              d.collection,
+              d.calls,
+              `${d.seconds.toFixed(1)} s`,
+              `${((d.seconds / d.calls) * 1000).toFixed(1)} ms`,
+            ]),
+          ),
+          '',
+        ]
+      : []),
     result.problems.length === 0
       ? 'Hudu matches the expectation.'
       : `Differences: ${result.problems.slice(0, 5).join('; ')}`,

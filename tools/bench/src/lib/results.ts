@@ -1,3 +1,4 @@
+import type { DatabaseTime } from './database-time';
 import type { RouteCount } from './stats';
 
 /** The machine a result was measured on. */
@@ -73,6 +74,8 @@ export interface ThroughputResult {
   ratioToFloor?: number;
   problems: string[];
   memory: ServiceMemory[];
+  /** The most expensive database commands of all services during the import (their /metrics). */
+  database?: DatabaseTime[];
   hudu: RouteCount[];
 }
 

@@ -31,6 +31,7 @@ import {
 } from '../../../sync-demo/src/lib/sync';
 /* eslint-enable @nx/enforce-module-boundaries */
 import { concreteRequest, floorPlan, pool, type FloorIds } from './floor';
+import { databaseTimeFrom, topDatabaseTime } from './database-time';
 import { childPids, peakRssMiB } from './machine';
 import { naiveSync, readManage, type ManageSite } from './naive';
 import { ConcurrencyProxy } from './proxy';
@@ -541,6 +542,16 @@ export async function runThroughput(settings: ScenarioSettings): Promise<Through
       const peak = pid === undefined ? undefined : peakRssMiB(pid);
       return peak === undefined ? { service } : { service, peakRssMiB: peak };
     });
+    const database = topDatabaseTime(
+      (
+        await Promise.all(
+          SERVICES.map(async (service) => {
+            const response = await fetch(`http://127.0.0.1:${env.ports[service]}/metrics`).catch(() => undefined);
+            return response?.ok ? databaseTimeFrom(service, await response.text()) : [];
+          }),
+        )
+      ).flat(),
+    );
     const records = expectedRecordCount(expected);
     const concurrency = { max: proxy.max, mean: proxy.mean };
     const comparison = await compareWithExpected({ ...context, hudu });
@@ -559,6 +570,7 @@ export async function runThroughput(settings: ScenarioSettings): Promise<Through
       floor: { concurrency: floorConcurrency, ...floor },
       problems: comparison.problems,
       memory,
+      database,
       hudu: rows,
     };
     const rate = perSecond(records, durationMs);

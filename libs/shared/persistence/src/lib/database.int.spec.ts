@@ -1,6 +1,14 @@
+import diagnostics from 'node:diagnostics_channel';
 import { Schema, type Connection } from 'mongoose';
 import { isolatedMongoUrl, TcpProxy, testLogger, waitFor } from '@cw-hudu-sync/testing';
-import { connectDatabase, DatabaseUnavailableError, isDuplicateKeyError, pingDatabase } from './database';
+import {
+  connectDatabase,
+  DATABASE_CHANNELS,
+  DatabaseUnavailableError,
+  isDuplicateKeyError,
+  pingDatabase,
+  type DatabaseCommandFact,
+} from './database';
 
 const logger = testLogger('persistence-test');
 
@@ -27,6 +35,34 @@ describe('persistence against the real MongoDB-protocol server', () => {
   afterAll(async () => {
     await db.dropDatabase().catch(() => undefined);
     await db.close();
+  });
+
+  it('publishes each command with its collection and duration while someone listens, never its contents', async () => {
+    const facts: DatabaseCommandFact[] = [];
+    const listen = (fact: unknown) => facts.push(fact as DatabaseCommandFact);
+    diagnostics.subscribe(DATABASE_CHANNELS.command, listen);
+    try {
+      const Links = db.model('FactLink', recordLinkSchema);
+      await Links.init();
+      facts.length = 0;
+      await Links.create({ integrationId: 'facts', manageId: 1, huduId: 10, lastPushedHash: 'secret-ish' });
+      await Links.find({ integrationId: 'facts' }).lean();
+      await Links.create({ integrationId: 'facts', manageId: 1, huduId: 11 }).catch(() => undefined);
+      await pingDatabase(db);
+    } finally {
+      diagnostics.unsubscribe(DATABASE_CHANNELS.command, listen);
+    }
+    const collection = db.model('FactLink').collection.collectionName;
+    expect(facts.map((f) => [f.command, f.collection, f.ok])).toEqual([
+      ['insert', collection, true],
+      ['find', collection, true],
+      // a duplicate key is a write error inside a successful command
+      ['insert', collection, true],
+    ]);
+    for (const fact of facts) expect(fact.seconds).toBeGreaterThanOrEqual(0);
+    expect(JSON.stringify(facts)).not.toContain('secret-ish');
+    await db.model('FactLink').find({}).lean();
+    expect(facts).toHaveLength(3); // nobody listening: nothing published
   });
 
   it('round-trips a document and rejects a duplicate through the unique index', async () => {

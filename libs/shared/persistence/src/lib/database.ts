@@ -1,3 +1,4 @@
+import diagnostics from 'node:diagnostics_channel';
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from '@cw-hudu-sync/logging';
 
@@ -41,7 +42,10 @@ export async function connectDatabase(settings: DatabaseSettings): Promise<Conne
     maxPoolSize: 20,
     autoIndex: true,
     autoCreate: true,
+    // Each command's name, collection and duration go out as a fact (DATABASE_CHANNELS.command).
+    monitorCommands: true,
   });
+  publishCommandFacts(connection);
   connection.on('disconnected', () => settings.logger.warn({ database: address }, 'database disconnected'));
   connection.on('reconnected', () => settings.logger.info({ database: address }, 'database reconnected'));
   try {
@@ -52,6 +56,57 @@ export async function connectDatabase(settings: DatabaseSettings): Promise<Conne
   }
   settings.logger.info({ database: address }, 'database connected');
   return connection;
+}
+
+/** The diagnostics channel each database command is published on (the platform turns it into metrics). */
+export const DATABASE_CHANNELS = { command: 'cwhs:database:command' } as const;
+
+/** One database command as published on DATABASE_CHANNELS.command. */
+export interface DatabaseCommandFact {
+  /** The command's name: find, insert, update, delete, aggregate, getMore, … */
+  command: string;
+  /** The collection it addressed ('' for commands without one: ping, hello, …). */
+  collection: string;
+  seconds: number;
+  ok: boolean;
+}
+
+/** Commands every connection sends on its own: not work anyone asked for. */
+const HOUSEKEEPING = new Set(['hello', 'ismaster', 'isMaster', 'ping', 'endSessions', 'saslStart', 'saslContinue']);
+
+/**
+ * Publishes each command of the connection's client as a DatabaseCommandFact, only while someone listens.
+ * The collection is known from the command's start (the driver's success and failure events lack it).
+ */
+function publishCommandFacts(connection: Connection): void {
+  const channel = diagnostics.channel(DATABASE_CHANNELS.command);
+  const collections = new Map<number, string>();
+  const client = connection.getClient();
+  client.on('commandStarted', (event) => {
+    if (!channel.hasSubscribers || HOUSEKEEPING.has(event.commandName)) return;
+    const target = (event.command as Record<string, unknown>)[event.commandName];
+    const collection =
+      event.commandName === 'getMore'
+        ? String((event.command as Record<string, unknown>)['collection'] ?? '')
+        : typeof target === 'string'
+          ? target
+          : '';
+    collections.set(event.requestId, collection);
+  });
+  const finished = (event: { requestId: number; commandName: string; duration: number }, ok: boolean) => {
+    const collection = collections.get(event.requestId);
+    if (collection === undefined) return;
+    collections.delete(event.requestId);
+    const fact: DatabaseCommandFact = {
+      command: event.commandName,
+      collection,
+      seconds: event.duration / 1000,
+      ok,
+    };
+    channel.publish(fact);
+  };
+  client.on('commandSucceeded', (event) => finished(event, true));
+  client.on('commandFailed', (event) => finished(event, false));
 }
 
 /** A bounded round trip to the server, for readiness probes. */

@@ -47,6 +47,7 @@ describe('service metrics', () => {
       'cwhs_hudu_rate_limited_total',
       'cwhs_hudu_rate_limit_wait_seconds_total',
       'cwhs_hudu_budget_wait_seconds',
+      'cwhs_database_command_seconds',
       'cwhs_messages_handled_total',
       'cwhs_message_handler_seconds',
       'cwhs_messages_dead_lettered_total',
@@ -105,6 +106,22 @@ describe('service metrics', () => {
     const budget = 'cwhs_hudu_budget_wait_seconds';
     expect(await sample(registry, budget, {}, `${budget}_count`)).toBe(2);
     expect(await sample(registry, budget, {}, `${budget}_sum`)).toBe(2.5);
+  });
+
+  it('times database commands by command, collection and success; ignores malformed facts', async () => {
+    publish(FACT_CHANNELS.databaseCommand, { command: 'find', collection: 'importer_records', seconds: 0.5, ok: true });
+    publish(FACT_CHANNELS.databaseCommand, { command: 'find', collection: 'importer_records', seconds: 1.5, ok: true });
+    publish(FACT_CHANNELS.databaseCommand, { command: 'insert', collection: 'runs', seconds: 0.01, ok: false });
+    publish(FACT_CHANNELS.databaseCommand, { command: 'ping', collection: '', seconds: 0.01, ok: true });
+    publish(FACT_CHANNELS.databaseCommand, { command: 'find', collection: 'x', seconds: -1, ok: true });
+    publish(FACT_CHANNELS.databaseCommand, 'not a fact');
+    const name = 'cwhs_database_command_seconds';
+    const find = { command: 'find', collection: 'importer_records', ok: 'true' };
+    expect(await sample(registry, name, find, `${name}_sum`)).toBe(2);
+    expect(await sample(registry, name, find, `${name}_count`)).toBe(2);
+    expect(await sample(registry, name, { command: 'insert', ok: 'false' }, `${name}_count`)).toBe(1);
+    expect(await sample(registry, name, { command: 'ping', collection: 'none' }, `${name}_count`)).toBe(1);
+    expect(await sample(registry, name, { collection: 'x' }, `${name}_count`)).toBeUndefined();
   });
 
   it('counts record outcomes by integration, kind and outcome; ignores empty and malformed facts', async () => {

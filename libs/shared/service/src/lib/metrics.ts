@@ -23,6 +23,8 @@ export const FACT_CHANNELS = {
   /** libs/shared/integrations (RunStore.channels). */
   runCount: 'cwhs:run:count',
   runStage: 'cwhs:run:stage',
+  /** libs/shared/persistence (DATABASE_CHANNELS.command). */
+  databaseCommand: 'cwhs:database:command',
 } as const;
 
 export interface ProductMetrics {
@@ -38,9 +40,11 @@ export interface ProductMetrics {
   huduRateLimited: Counter<'route'>;
   huduRateLimitWaitSeconds: Counter<string>;
   huduBudgetWaitSeconds: Histogram<string>;
+  databaseCommandSeconds: Histogram<'command' | 'collection' | 'ok'>;
 }
 
 const HTTP_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const DATABASE_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30];
 const WAIT_BUCKETS = [0.001, 0.1, 0.5, 1, 5, 15, 30, 60, 120];
 
 function createMetrics(registry: Registry): ProductMetrics {
@@ -119,6 +123,13 @@ function createMetrics(registry: Registry): ProductMetrics {
       buckets: WAIT_BUCKETS,
       registers,
     }),
+    databaseCommandSeconds: new Histogram({
+      name: 'cwhs_database_command_seconds',
+      help: 'Duration of one MongoDB command by command (find, insert, update, …), collection and success; _sum by collection shows where database time goes.',
+      labelNames: ['command', 'collection', 'ok'],
+      buckets: DATABASE_BUCKETS,
+      registers,
+    }),
   };
 }
 
@@ -189,6 +200,19 @@ export function registerServiceMetrics(registry: Registry): ServiceMetrics {
           outcome: text(fact['outcome']),
         },
         n,
+      );
+    },
+    [FACT_CHANNELS.databaseCommand]: (fact) => {
+      if (!isRecord(fact)) return;
+      const seconds = finite(fact['seconds']);
+      if (seconds === undefined) return;
+      metrics.databaseCommandSeconds.observe(
+        {
+          command: text(fact['command']),
+          collection: text(fact['collection'], 'none'),
+          ok: fact['ok'] === false ? 'false' : 'true',
+        },
+        seconds,
       );
     },
     [FACT_CHANNELS.runStage]: (fact) => {
