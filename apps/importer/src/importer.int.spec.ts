@@ -472,6 +472,7 @@ describe('importer against the real broker, FerretDB and the Hudu simulator', ()
   it('does not duplicate a company after a crash between its create and recording it', async () => {
     const { sim, id, ctx } = await setUp();
     await db.collection('importer_companies').insertOne({
+      _id: `${id}:902` as never,
       integrationId: id,
       manageCompanyId: 902,
       decision: 'create',

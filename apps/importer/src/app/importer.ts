@@ -48,6 +48,7 @@ import {
 import { isDuplicateKeyError } from '@cw-hudu-sync/persistence';
 import { type HuduSession, HuduSessions, type SessionSettings } from './hudu-sessions';
 import {
+  companyStateId,
   type CompanyStateDocument,
   importerState,
   type ImporterState,
@@ -273,12 +274,14 @@ export class ImportWork {
     const integrationId = event.integrationId;
     const session = await this.session(integrationId);
     const key = { integrationId, manageCompanyId: payload.manageCompanyId };
+    const stateOf = { _id: companyStateId(integrationId, payload.manageCompanyId) };
     const plan = planCompany(payload.decision, payload.company, session.options);
     if (plan.action === 'ignore' || plan.action === 'skip') {
       await this.state.companies.updateOne(
-        key,
+        stateOf,
         {
           $set: {
+            ...key,
             decision: payload.decision,
             standing: plan.action === 'ignore' ? 'ignored' : 'skipped',
             updatedAt: new Date(),
@@ -294,7 +297,7 @@ export class ImportWork {
 
     const before = session.client.stats().requests;
     let writes = 0;
-    const doc = await this.state.companies.findOne(key).lean();
+    const doc = await this.state.companies.findOne(stateOf).lean();
     const mapped: MappedFields = { ...mapCompany(payload.company) };
     const hash = hashFields(mapped);
     const identifier = payload.company.identifier;
@@ -306,7 +309,7 @@ export class ImportWork {
           : undefined;
     if (payload.decision === 'link' && doc?.huduCompanyId !== payload.huduCompanyId) {
       // A new link target: nothing we pushed before applies to it.
-      await this.state.companies.updateOne(key, {
+      await this.state.companies.updateOne(stateOf, {
         $unset: { lastPushedHash: 1, lastPushedFields: 1, huduUrl: 1 },
       });
     }
@@ -344,9 +347,10 @@ export class ImportWork {
         }
         if (!current) {
           await this.state.companies.updateOne(
-            key,
+            stateOf,
             {
               $set: {
+                ...key,
                 decision: payload.decision,
                 standing: 'imported',
                 pendingCreate: new Date(),
@@ -381,9 +385,10 @@ export class ImportWork {
         huduCompanyId = current.id;
         // Record the link at once: a crash after this point cannot duplicate the company.
         await this.state.companies.updateOne(
-          key,
+          stateOf,
           {
             $set: {
+              ...key,
               decision: payload.decision,
               standing: 'imported',
               huduCompanyId: current.id,
@@ -407,7 +412,7 @@ export class ImportWork {
             : await session.client.unarchiveCompany(current.id);
           writes += 1;
           if (outcome === 'unchanged') outcome = plan.archived ? 'archived' : 'unarchived';
-          await this.state.companies.updateOne(key, { $set: { archived: current.archived } });
+          await this.state.companies.updateOne(stateOf, { $set: { archived: current.archived } });
         }
         company = current;
       }
@@ -482,8 +487,9 @@ export class ImportWork {
 
   private async onCompanyRemoved(event: Envelope, payload: RemovedPayload): Promise<void> {
     const key = { integrationId: event.integrationId, manageCompanyId: payload.manageId };
+    const stateOf = { _id: companyStateId(event.integrationId, payload.manageId) };
     await this.state.parked.deleteMany(key);
-    const doc = await this.state.companies.findOne(key).lean();
+    const doc = await this.state.companies.findOne(stateOf).lean();
     if (!doc?.huduCompanyId || doc.standing !== 'imported' || doc.archived) return;
     const session = await this.session(event.integrationId);
     const before = session.client.stats().requests;
@@ -492,13 +498,13 @@ export class ImportWork {
       company = await session.client.archiveCompany(doc.huduCompanyId);
     } catch (error) {
       if (error instanceof HuduApiError && error.status === 404) {
-        await this.state.companies.updateOne(key, { $set: { archived: true } });
+        await this.state.companies.updateOne(stateOf, { $set: { archived: true } });
         return;
       }
       await this.rejected(event, 'company', payload.manageId, error);
       throw error;
     }
-    await this.state.companies.updateOne(key, { $set: { archived: true, updatedAt: new Date() } });
+    await this.state.companies.updateOne(stateOf, { $set: { archived: true, updatedAt: new Date() } });
     await this.publisher.publish(
       createEvent('CompanyImported', this.context(event), {
         manageCompanyId: payload.manageId,
@@ -670,7 +676,7 @@ export class ImportWork {
     // Where each record goes: one read of the standings of the companies involved.
     const companyIds = [...new Set(works.map((w) => w.payload.companyManageId))];
     const companyDocs = await this.state.companies
-      .find({ integrationId, manageCompanyId: { $in: companyIds } })
+      .find({ _id: { $in: companyIds.map((id) => companyStateId(integrationId, id)) } })
       .lean();
     const standings = new Map(companyDocs.map((doc) => [doc.manageCompanyId, standingOf(doc)]));
     const routed: { n: number; work: RecordWork; record: ManageRecord; huduCompanyId: number }[] = [];

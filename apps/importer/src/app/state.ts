@@ -1,5 +1,6 @@
 import { type Connection, type Model, Schema } from 'mongoose';
 import type { MappedFields } from '@cw-hudu-sync/importing';
+import { keyedId, migrateToKeyedIds } from '@cw-hudu-sync/persistence';
 
 /**
  * The importer's own state. Each document has one writer: the consumer that owns the integration's
@@ -8,6 +9,8 @@ import type { MappedFields } from '@cw-hudu-sync/importing';
  */
 
 export interface CompanyStateDocument {
+  /** `<integrationId>:<manageCompanyId>` (companyStateId): each read and write of one company is a point operation. */
+  _id: string;
   integrationId: string;
   manageCompanyId: number;
   decision: 'link' | 'create' | 'ignore';
@@ -55,6 +58,7 @@ export interface ParkedDocument {
 
 const companySchema = new Schema<CompanyStateDocument>(
   {
+    _id: { type: String, required: true },
     integrationId: { type: String, required: true },
     manageCompanyId: { type: Number, required: true },
     decision: { type: String, required: true },
@@ -71,7 +75,15 @@ const companySchema = new Schema<CompanyStateDocument>(
   },
   { versionKey: false, collection: 'importer_companies' },
 );
-companySchema.index({ integrationId: 1, manageCompanyId: 1 }, { unique: true });
+companySchema.index({ integrationId: 1 });
+
+/**
+ * The `_id` of a company's state. On FerretDB 1.x any filter but `{ _id }` is a scan of the collection: by
+ * (integrationId, manageCompanyId) the importer's company reads and writes took ~42 ms each on the medium
+ * dataset, 67 s of database time in one import.
+ */
+export const companyStateId = (integrationId: string, manageCompanyId: number): string =>
+  keyedId(integrationId, manageCompanyId);
 
 const recordSchema = new Schema<RecordStateDocument>(
   {
@@ -141,8 +153,15 @@ export interface ImporterState {
 export async function importerState(connection: Connection): Promise<ImporterState> {
   const model = <T>(name: string, schema: Schema<T>) =>
     (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
+  const companies = model('ImporterCompany', companySchema);
+  // Company states written before keyed ids get theirs (idempotent; before the consumer starts).
+  await migrateToKeyedIds(
+    companies.collection,
+    (doc) => companyStateId(String(doc['integrationId']), Number(doc['manageCompanyId'])),
+    ['integrationId_1_manageCompanyId_1'],
+  );
   const state = {
-    companies: model('ImporterCompany', companySchema),
+    companies,
     records: model('ImporterRecord', recordSchema),
     parked: model('ImporterParked', parkedSchema),
     pending: model('ImporterPendingCreate', pendingSchema),

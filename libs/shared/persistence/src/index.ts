@@ -8,3 +8,4 @@ export {
   pingDatabase,
   type DatabaseSettings,
 } from './lib/database';
+export { keyedId, migrateToKeyedIds, type KeyedIdMigration } from './lib/keyed-ids';
