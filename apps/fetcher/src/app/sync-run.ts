@@ -213,7 +213,7 @@ async function processPage(
   { statuses, lookups, skippedTypeIds, tally }: PageLookups,
 ): Promise<void> {
   const integrationId = run.credentials.id;
-  const previous = await deps.snapshots.hashes(
+  const { hashes: previous, stored } = await deps.snapshots.previous(
     integrationId,
     kind,
     records.map((record) => record.id),
@@ -265,7 +265,7 @@ async function processPage(
 
   deps.assertStillOwner?.();
   await deps.publisher.publish(events);
-  await deps.snapshots.recordPage(integrationId, kind, run.runId, emitted, seen);
+  await deps.snapshots.recordPage(integrationId, kind, run.runId, emitted, seen, stored);
   for (const [outcome, n] of outcomes) await deps.runs.count(run.runId, kind, outcome, n);
   for (const { manageId, reason } of rejected) {
     run.logger.warn({ kind, manageId, reason }, 'record not synced');
