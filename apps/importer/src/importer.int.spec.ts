@@ -320,6 +320,39 @@ describe('importer against the real broker, FerretDB and the Hudu simulator', ()
     expect(run?.huduCalls).toBeGreaterThan(0);
   });
 
+  it('parks a record again in place when Manage changes it while its company is undecided, and releases a park of more than one page', async () => {
+    const { sim, id, ctx } = await setUp();
+    const delta = company(701, { name: 'Delta Many Devices' });
+    const ids = Array.from({ length: 510 }, (_, n) => 7_001 + n);
+    await publisher.publish(ids.map((manageId) => configFetched(ctx, configuration(manageId, 701))));
+    const parkedNow = () => db.collection('importer_parked').countDocuments({ integrationId: id });
+    await waitFor(async () => (await parkedNow()) === 510, { what: '510 parked records', timeoutMs: 60_000 });
+    // Changed in Manage while still parked: the park keeps one, the latest version.
+    await publisher.publish(configFetched(ctx, configuration(7_001, 701, { name: 'PC-7001-renamed' })));
+    await waitFor(
+      async () =>
+        (await db.collection('importer_parked').findOne({ integrationId: id, manageId: 7_001 }))?.['payload']
+          ?.toString()
+          .includes('PC-7001-renamed') ?? false,
+      { what: 'the re-parked record', timeoutMs: 30_000 },
+    );
+    expect(await parkedNow()).toBe(510);
+    sim.counters.reset();
+
+    await publisher.publish(matched(ctx, delta, 'create'));
+    await waitFor(() => assetImports(id).length >= 510, { what: '510 records released', timeoutMs: 120_000 });
+    await waitFor(async () => (await parkedNow()) === 0, { what: 'the park emptied', timeoutMs: 30_000 });
+    const huduCompany = [...sim.store.companies.values()].find((c) => c.id_number === 'CO701')!;
+    const names = [...sim.store.assets.values()]
+      .filter((a) => a.company_id === huduCompany.id)
+      .map((a) => a.name);
+    expect(names).toHaveLength(510);
+    expect(names).toContain('PC-7001-renamed');
+    expect(names).not.toContain('PC-7001');
+    // One create per record and one for the company: nothing imported twice across the page boundary.
+    expect(writes(sim)).toBe(511);
+  });
+
   it('gives two Manage records with one name and one key an asset each (in one batch and across batches)', async () => {
     const { sim, id, ctx } = await setUp();
     const gamma = company(602, { name: 'Gamma Twins Ltd' });
