@@ -351,7 +351,7 @@ describe('importer against the real broker, FerretDB and the Hudu simulator', ()
     expect(names).not.toContain('PC-7001');
     // One create per record and one for the company: nothing imported twice across the page boundary.
     expect(writes(sim)).toBe(511);
-  });
+  }, 240_000);
 
   it('gives two Manage records with one name and one key an asset each (in one batch and across batches)', async () => {
     const { sim, id, ctx } = await setUp();

@@ -24,11 +24,11 @@ import {
   proposeMatches,
   proposeMatchesForAll,
 } from '@cw-hudu-sync/matching';
-import { context as otelContext } from '@opentelemetry/api';
 import {
   type BackoffSettings,
   EventConsumer,
   type EventPublisher,
+  oneByOne,
   PermanentFailure,
   reasonOf,
 } from '@cw-hudu-sync/messaging';
@@ -278,30 +278,13 @@ export async function startMatcher(settings: MatcherSettings): Promise<Matcher> 
     ...(settings.consumer?.maxAttempts ? { maxAttempts: settings.consumer.maxAttempts } : {}),
     ...(settings.consumer?.backoff ? { backoff: settings.consumer.backoff } : {}),
     ...(settings.consumer?.sessionTimeoutMs ? { sessionTimeoutMs: settings.consumer.sessionTimeoutMs } : {}),
-    // Batches: configurations and contacts (most of the topic) are the importer's, and cost the matcher
-    // nothing but their share of one commit per chunk instead of a commit each. Companies are matched one
-    // after the other in offset order, each in its own trace; behind a failed one, the rest of its
-    // integration waits (HeldBack) so decisions keep their order on retry.
+    // Configurations and contacts (most of the topic) are the importer's: passed over undecoded, and
+    // companies are matched one after the other in offset order, each in its own trace, with one commit
+    // per chunk of 500; behind a failed one, the rest of its integration waits so decisions keep their
+    // order on retry.
+    eventTypes: ['CompanyFetched', 'CompanyRemoved', 'FetchCompleted'],
     maxBatchSize: 500,
-    batchHandler: async (items) => {
-      const results: unknown[] = [];
-      const failed = new Map<string, unknown>();
-      for (const { event, trace } of items) {
-        const earlier = failed.get(event.integrationId);
-        if (earlier !== undefined) {
-          results.push(new EventConsumer.HeldBack(earlier));
-          continue;
-        }
-        try {
-          await otelContext.with(trace, () => handle(event));
-          results.push(undefined);
-        } catch (error) {
-          if (!(error instanceof PermanentFailure)) failed.set(event.integrationId, error);
-          results.push(error);
-        }
-      }
-      return results;
-    },
+    batchHandler: oneByOne(handle),
   });
 
   const api = new MatcherApi({ store, mirror, integrations, publisher, publishAll, logger });

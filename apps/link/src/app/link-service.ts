@@ -9,6 +9,7 @@ import {
   EventConsumer,
   type EventHandler,
   type EventPublisher,
+  oneByOne,
   PermanentFailure,
 } from '@cw-hudu-sync/messaging';
 import type { SecretBox } from '@cw-hudu-sync/secrets';
@@ -103,14 +104,20 @@ export interface LinkConsumerSettings {
   groupId?: string;
 }
 
-/** The consumer of TOPICS.huduImports in group `link`. */
+/**
+ * The consumer of TOPICS.huduImports in group `link`. The topic carries every import event (a
+ * ConfigImported or ContactImported per record); only CompanyImported is the link's: the rest is passed
+ * over undecoded, and committed once per chunk rather than once per message.
+ */
 export function createLinkConsumer(settings: LinkConsumerSettings): EventConsumer {
   return new EventConsumer({
     kafka: settings.kafka,
     groupId: settings.groupId ?? LINK_CONSUMER_GROUP,
     topics: [TOPICS.huduImports],
     ...(settings.namespace ? { namespace: settings.namespace } : {}),
-    handler: settings.service.handle,
+    eventTypes: ['CompanyImported'],
+    maxBatchSize: 500,
+    batchHandler: oneByOne(settings.service.handle),
     publisher: settings.publisher,
     logger: settings.logger,
     ...(settings.metrics ? { metrics: settings.metrics } : {}),

@@ -51,14 +51,12 @@ describe('MatchStore against the real MongoDB-protocol server', () => {
   it('keeps what a version before keyed ids stored: companies and decisions are found after the migration', async () => {
     const legacyDb = await connectDatabase({ url: isolatedMongoUrl('matchlegacy'), logger });
     try {
-      await legacyDb.collection('matcher_companies').createIndex(
-        { integrationId: 1, manageCompanyId: 1 },
-        { unique: true },
-      );
-      await legacyDb.collection('matcher_decisions').createIndex(
-        { integrationId: 1, manageCompanyId: 1, seq: 1 },
-        { unique: true },
-      );
+      await legacyDb
+        .collection('matcher_companies')
+        .createIndex({ integrationId: 1, manageCompanyId: 1 }, { unique: true });
+      await legacyDb
+        .collection('matcher_decisions')
+        .createIndex({ integrationId: 1, manageCompanyId: 1, seq: 1 }, { unique: true });
       await legacyDb.collection('matcher_companies').insertOne({
         integrationId: 'old',
         manageCompanyId: 5,
@@ -68,15 +66,35 @@ describe('MatchStore against the real MongoDB-protocol server', () => {
         updatedAt: new Date(),
       });
       await legacyDb.collection('matcher_decisions').insertMany([
-        { integrationId: 'old', manageCompanyId: 5, seq: 1, decision: 'create', decidedBy: 'policy', at: 'x', reasons: [] },
-        { integrationId: 'old', manageCompanyId: 5, seq: 2, decision: null, decidedBy: 'admin:a', at: 'y', reasons: [] },
+        {
+          integrationId: 'old',
+          manageCompanyId: 5,
+          seq: 1,
+          decision: 'create',
+          decidedBy: 'policy',
+          at: 'x',
+          reasons: [],
+        },
+        {
+          integrationId: 'old',
+          manageCompanyId: 5,
+          seq: 2,
+          decision: null,
+          decidedBy: 'admin:a',
+          at: 'y',
+          reasons: [],
+        },
       ]);
 
       const legacyStore = new MatchStore(legacyDb);
       await legacyStore.ensureIndexes();
 
       expect(await legacyStore.company('old', 5)).toMatchObject({ _id: 'old:5', contentHash: 'h5' });
-      expect(await legacyStore.latestDecision('old', 5)).toMatchObject({ seq: 2, decision: null, decidedBy: 'admin:a' });
+      expect(await legacyStore.latestDecision('old', 5)).toMatchObject({
+        seq: 2,
+        decision: null,
+        decidedBy: 'admin:a',
+      });
       // The next decision goes on from the migrated log; a second one with the same seq loses.
       const next = { decision: 'create', decidedBy: 'admin:b', reasons: [] } as never;
       expect((await legacyStore.recordDecision('old', 5, 2, next))?.seq).toBe(3);

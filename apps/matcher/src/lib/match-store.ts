@@ -166,7 +166,9 @@ export class MatchStore {
   }
 
   async company(integrationId: string, manageCompanyId: number): Promise<MatchCompanyDocument | undefined> {
-    return (await this.companies.findOne({ _id: companyId(integrationId, manageCompanyId) }).lean()) ?? undefined;
+    return (
+      (await this.companies.findOne({ _id: companyId(integrationId, manageCompanyId) }).lean()) ?? undefined
+    );
   }
 
   /** Every company of the integration, in Manage id order. */
@@ -184,7 +186,8 @@ export class MatchStore {
     manageCompanyId: number,
   ): Promise<RecordedDecision | undefined> {
     const read = async (seq: number) =>
-      (await this.decisions.findOne({ _id: decisionId(integrationId, manageCompanyId, seq) }).lean()) ?? undefined;
+      (await this.decisions.findOne({ _id: decisionId(integrationId, manageCompanyId, seq) }).lean()) ??
+      undefined;
     let found = await read(1);
     if (!found) return undefined;
     let missing = 2;

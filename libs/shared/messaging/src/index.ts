@@ -3,6 +3,7 @@ export {
   type EventConsumerSettings,
   type EventHandler,
   type MessageContext,
+  oneByOne,
 } from './lib/consumer';
 export { backoffDelay, PermanentFailure, reasonOf, RetryLater, type BackoffSettings } from './lib/failures';
 export {

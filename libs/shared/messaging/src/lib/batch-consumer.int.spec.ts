@@ -5,7 +5,7 @@ import type { Kafka, KafkaMessage } from 'kafkajs';
 import { createEvent, HEADERS, TOPICS } from '@cw-hudu-sync/contracts';
 import { stackAddresses, testLogger, uniqueName, waitFor } from '@cw-hudu-sync/testing';
 import type { BatchEventHandler } from './batch-consumer';
-import { EventConsumer } from './consumer';
+import { EventConsumer, oneByOne } from './consumer';
 import { PermanentFailure, RetryLater } from './failures';
 import { createKafka, ensureTopics } from './kafka';
 import { EventPublisher } from './publisher';
@@ -228,6 +228,82 @@ describe('batch consumer against the real broker', () => {
     await publisher.publish(sync('acme', 'next'));
     await waitFor(() => again.includes('next'), { what: 'the next event' });
     expect(again).toEqual(['next']);
+  });
+
+  it('passes over the types it does not want (undecoded, never dead-lettered, committed) and handles the rest one by one, holding back only the failed integration', async () => {
+    const { namespace, publisher } = await freshNamespace();
+    const raw = kafka.producer();
+    await raw.connect();
+    await publisher.publish([sync('acme', 'a1'), sync('beta', 'b1')]);
+    // Not a type this consumer wants — and not even an event: it must never be decoded or dead-lettered.
+    await raw.send({
+      topic: topicName(TOPICS.syncCommands, namespace),
+      messages: ['acme', 'beta'].map((key) => ({
+        key,
+        value: 'garbage',
+        headers: { [HEADERS.eventType]: 'FetchCompleted' },
+      })),
+    });
+    await raw.disconnect();
+    await publisher.publish([sync('acme', 'a2'), sync('beta', 'b2'), sync('acme', 'a3')]);
+
+    const seen: string[] = [];
+    let failOnce = true;
+    const groupId = uniqueName('g');
+    const consumer = new EventConsumer({
+      kafka,
+      groupId,
+      namespace,
+      topics: [TOPICS.syncCommands],
+      publisher,
+      logger,
+      eventTypes: ['SyncRequested'],
+      batchHandler: oneByOne(async (event, context) => {
+        const tag = `${String(event.payload['requestedBy'])}@${context.attempt}`;
+        seen.push(tag);
+        if (tag === 'a2@1' && failOnce) {
+          failOnce = false;
+          throw new RetryLater('Hudu busy', 50);
+        }
+      }),
+      maxAttempts: 3,
+      backoff: { initialMs: 20, maxMs: 100 },
+    });
+    consumers.push(consumer);
+    await consumer.start();
+
+    await waitFor(() => seen.filter((t) => t.startsWith('a3')).length === 1, { what: 'a3 handled' });
+    // acme's a3 waited behind a2 (held back: not tried, no attempt spent), beta went on; each handled once.
+    const acme = seen.filter((t) => t.startsWith('a'));
+    expect(acme.slice(acme.indexOf('a2@1'))).toEqual(['a2@1', 'a2@2', 'a3@1']);
+    expect(new Set(seen.map((t) => t.split('@')[0]))).toEqual(new Set(['a1', 'a2', 'a3', 'b1', 'b2']));
+    expect(seen.filter((t) => t.startsWith('b2'))).toHaveLength(1);
+    // Everything committed, the passed-over messages included.
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const topic = topicName(TOPICS.syncCommands, namespace);
+      await waitFor(
+        async () => {
+          const ends = await admin.fetchTopicOffsets(topic);
+          const [committed] = await admin.fetchOffsets({
+            groupId: topicName(groupId, namespace),
+            topics: [topic],
+          });
+          return ends.every(
+            (end) =>
+              end.offset === '0' || // a partition nothing was sent to
+              committed!.partitions.find((p) => p.partition === end.partition)?.offset === end.offset,
+          );
+        },
+        { what: 'every offset committed' },
+      );
+      // …and nothing dead-lettered (the chunk's dead letters are written before its commit).
+      const letters = await admin.fetchTopicOffsets(topicName(TOPICS.deadLetter, namespace));
+      expect(letters.map((p) => p.offset)).toEqual(letters.map(() => '0'));
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('refuses settings with both or neither handler', () => {
