@@ -72,7 +72,15 @@ export interface DatabaseCommandFact {
 }
 
 /** Commands every connection sends on its own: not work anyone asked for. */
-const HOUSEKEEPING = new Set(['hello', 'ismaster', 'isMaster', 'ping', 'endSessions', 'saslStart', 'saslContinue']);
+const HOUSEKEEPING = new Set([
+  'hello',
+  'ismaster',
+  'isMaster',
+  'ping',
+  'endSessions',
+  'saslStart',
+  'saslContinue',
+]);
 
 /**
  * Publishes each command of the connection's client as a DatabaseCommandFact, only while someone listens.

@@ -40,7 +40,12 @@ export async function migrateToKeyedIds(
 ): Promise<KeyedIdMigration> {
   const droppedIndexes: string[] = [];
   const existing = new Set(
-    (await collection.listIndexes().toArray().catch(() => [] as Document[])).map((index) => String(index['name'])),
+    (
+      await collection
+        .listIndexes()
+        .toArray()
+        .catch(() => [] as Document[])
+    ).map((index) => String(index['name'])),
   );
   for (const name of obsoleteIndexes) {
     if (!existing.has(name)) continue;
@@ -49,7 +54,10 @@ export async function migrateToKeyedIds(
   }
   let moved = 0;
   for (;;) {
-    const legacy = await collection.find({ _id: { $type: 'objectId' } }).limit(PAGE).toArray();
+    const legacy = await collection
+      .find({ _id: { $type: 'objectId' } })
+      .limit(PAGE)
+      .toArray();
     if (legacy.length === 0) break;
     const copies = legacy.map((doc) => ({ ...doc, _id: keyOf(doc) }));
     const copied: Document = { _id: { $in: copies.map((c) => c._id) } };
