@@ -29,7 +29,6 @@ import {
   EventConsumer,
   type EventPublisher,
   oneByOne,
-  PermanentFailure,
   reasonOf,
 } from '@cw-hudu-sync/messaging';
 import { z } from 'zod';

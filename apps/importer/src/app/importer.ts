@@ -46,7 +46,6 @@ import {
   reasonOf,
   KeyedQueue,
 } from '@cw-hudu-sync/messaging';
-import { isDuplicateKeyError } from '@cw-hudu-sync/persistence';
 import { type HuduSession, HuduSessions, type SessionSettings } from './hudu-sessions';
 import {
   companyStateId,
