@@ -226,6 +226,9 @@ export class ImportWork {
   private readonly blockedCleared = new Set<string>();
   /** Live assets per Hudu company, keyed by integration and company (ids repeat across Hudu instances). */
   private readonly assetIndex = new Map<string, AssetIndex>();
+  /** Flushes of the park in progress (they can nest), and the parked documents they released so far. */
+  private flushes = 0;
+  private readonly releasedInFlush = new Set<string>();
   /** Asset listings under way, shared by the records of one company imported side by side. */
   private readonly listings = new Map<string, Promise<HuduAsset[]>>();
 
@@ -1136,7 +1139,19 @@ export class ImportWork {
     },
     releasers?: ReadonlyMap<number, { event: Envelope; trace?: Context }>,
   ): Promise<void> {
-    for await (const page of this.parkedPages(filter)) await this.releasePage(event, page, releasers);
+    this.flushes += 1;
+    try {
+      for await (const page of this.parkedPages(filter)) {
+        // A release can start another (a layout found again flushes its blocked records); what that one
+        // released is gone from the park, but this flush's cursor may still hold it: not twice.
+        const fresh = page.filter((doc) => !this.releasedInFlush.has(String(doc._id)));
+        for (const doc of fresh) this.releasedInFlush.add(String(doc._id));
+        if (fresh.length > 0) await this.releasePage(event, fresh, releasers);
+      }
+    } finally {
+      this.flushes -= 1;
+      if (this.flushes === 0) this.releasedInFlush.clear();
+    }
   }
 
   /**
@@ -1160,6 +1175,7 @@ export class ImportWork {
           }
           if (page.length === 0) return;
           after = page[page.length - 1]?._id;
+          reopened = 0; // a lost cursor after progress is a new loss, not a repeat
           yield page;
           if (page.length < PARKED_PAGE) return;
         }

@@ -48,6 +48,23 @@ describe('migration to keyed ids against the real MongoDB-protocol server', () =
     });
   });
 
+  it('lets two processes migrate at once: both start, every document ends under its keyed _id once', async () => {
+    const collection = db.collection('raced_companies');
+    await collection.insertMany(
+      Array.from({ length: 700 }, (_, n) => ({ integrationId: 'r', manageCompanyId: n, payload: n })),
+    );
+    const results = await Promise.all([
+      migrateToKeyedIds(collection, keyOf),
+      migrateToKeyedIds(collection, keyOf),
+    ]);
+    expect(results.every((r) => r.moved <= 700)).toBe(true);
+    const after = await collection.find({}).toArray();
+    expect(after).toHaveLength(700);
+    expect(new Set(after.map((doc) => doc._id))).toEqual(
+      new Set(Array.from({ length: 700 }, (_, n) => `r:${n}`)),
+    );
+  });
+
   it('finishes a migration a crash interrupted between the copy and the delete, without duplicates', async () => {
     const collection = db.collection('interrupted_companies');
     const original = { integrationId: 'a', manageCompanyId: 7, payload: 'old copy' };

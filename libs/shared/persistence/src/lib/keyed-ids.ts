@@ -26,12 +26,23 @@ export interface KeyedIdMigration {
 
 const PAGE = 500;
 
+function onlyDuplicates(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const raw = (error as { writeErrors?: unknown; code?: unknown }).writeErrors;
+  const writeErrors = (Array.isArray(raw) ? raw : raw ? [raw] : []) as Array<{ code?: unknown }>;
+  return writeErrors.length > 0
+    ? writeErrors.every((e) => e.code === 11000)
+    : (error as { code?: unknown }).code === 11000;
+}
+
 /**
  * Gives every document of `collection` that still has a generated ObjectId `_id` (written by a version
  * before keyed ids) its keyed `_id`: the copy is inserted first and the original deleted after, so a crash in
  * between leaves a duplicate the next run removes, never a loss. Unique indexes named in `obsoleteIndexes`
  * (the former natural key) are dropped first: they would refuse the copy while the original exists.
- * Idempotent; a no-op once nothing is left to move. Run it before the collection's consumer starts.
+ * Idempotent, and safe when two new processes run it at once; a no-op once nothing is left to move. Run it
+ * before the collection's consumer starts, and only when no process of an earlier version still writes the
+ * collection (ADR 0013, docs/deploy.md "Upgrade notes": such a release stops the old pods first).
  */
 export async function migrateToKeyedIds(
   collection: Collection<Document>,
@@ -66,9 +77,15 @@ export async function migrateToKeyedIds(
     );
     // Two legacy documents with one key cannot exist (the dropped unique index kept them apart); keep the
     // first copy if they somehow do.
-    const fresh = new Map(copies.filter((c) => !known.has(c._id)).map((c) => [c._id, c]));
+    const fresh = new Map<string, (typeof copies)[number]>();
+    for (const copy of copies) if (!known.has(copy._id) && !fresh.has(copy._id)) fresh.set(copy._id, copy);
     if (fresh.size > 0) {
-      await collection.insertMany([...fresh.values()] as unknown as Document[], { ordered: false });
+      try {
+        await collection.insertMany([...fresh.values()] as unknown as Document[], { ordered: false });
+      } catch (error) {
+        // Another process migrating at the same moment inserted some copies first: theirs stand.
+        if (!onlyDuplicates(error)) throw error;
+      }
       moved += fresh.size;
     }
     await collection.deleteMany({ _id: { $in: legacy.map((doc) => doc._id) } });
