@@ -277,11 +277,11 @@ export async function startMatcher(settings: MatcherSettings): Promise<Matcher> 
     ...(settings.consumer?.maxAttempts ? { maxAttempts: settings.consumer.maxAttempts } : {}),
     ...(settings.consumer?.backoff ? { backoff: settings.consumer.backoff } : {}),
     ...(settings.consumer?.sessionTimeoutMs ? { sessionTimeoutMs: settings.consumer.sessionTimeoutMs } : {}),
-    // Configurations and contacts (most of the topic) are the importer's: passed over undecoded, and
-    // companies are matched one after the other in offset order, each in its own trace, with one commit
-    // per chunk of 500; behind a failed one, the rest of its integration waits so decisions keep their
-    // order on retry.
-    eventTypes: ['CompanyFetched', 'CompanyRemoved', 'FetchCompleted'],
+    // Batches: configurations and contacts (most of the topic) are the importer's, and cost the matcher
+    // nothing but their share of one commit per chunk instead of a commit each (each still gets its span:
+    // the record's journey shows the matcher saw it, ADR 0009). Companies are matched one after the other
+    // in offset order, each in its own trace; behind a failed one, the rest of its integration waits so
+    // decisions keep their order on retry.
     maxBatchSize: 500,
     batchHandler: oneByOne(handle),
   });

@@ -5,7 +5,6 @@ import type { Registry } from 'prom-client';
 import {
   createEvent,
   type Envelope,
-  type EventType,
   type ManageCompany,
   type ManageConfiguration,
   type ManageContact,
@@ -107,16 +106,6 @@ export async function startImporter(settings: ImporterSettings): Promise<Importe
     kafka: settings.kafka,
     groupId: settings.groupId ?? 'importer',
     topics: [TOPICS.companyMatches, TOPICS.manageRecords],
-    // CompanyFetched is the matcher's: passed over undecoded.
-    eventTypes: [
-      'CompanyMatched',
-      'ConfigurationFetched',
-      'ContactFetched',
-      'CompanyRemoved',
-      'ConfigurationRemoved',
-      'ContactRemoved',
-      'FetchCompleted',
-    ] satisfies EventType[],
     ...(settings.namespace ? { namespace: settings.namespace } : {}),
     publisher: settings.publisher,
     logger: settings.logger,

@@ -106,8 +106,8 @@ export interface LinkConsumerSettings {
 
 /**
  * The consumer of TOPICS.huduImports in group `link`. The topic carries every import event (a
- * ConfigImported or ContactImported per record); only CompanyImported is the link's: the rest is passed
- * over undecoded, and committed once per chunk rather than once per message.
+ * ConfigImported or ContactImported per record); only CompanyImported is the link's. Batch mode: one
+ * commit per chunk rather than one per message (each message still gets its span, ADR 0009).
  */
 export function createLinkConsumer(settings: LinkConsumerSettings): EventConsumer {
   return new EventConsumer({
@@ -115,7 +115,6 @@ export function createLinkConsumer(settings: LinkConsumerSettings): EventConsume
     groupId: settings.groupId ?? LINK_CONSUMER_GROUP,
     topics: [TOPICS.huduImports],
     ...(settings.namespace ? { namespace: settings.namespace } : {}),
-    eventTypes: ['CompanyImported'],
     maxBatchSize: 500,
     batchHandler: oneByOne(settings.service.handle),
     publisher: settings.publisher,

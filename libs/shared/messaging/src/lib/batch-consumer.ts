@@ -1,14 +1,13 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { context as otelContext, type Context } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
-import { type Envelope, decodeEvent, type EventType, InvalidEventError } from '@cw-hudu-sync/contracts';
+import { type Envelope, decodeEvent, InvalidEventError } from '@cw-hudu-sync/contracts';
 import type { Logger } from '@cw-hudu-sync/logging';
 import { backoffDelay, type BackoffSettings } from '@cw-hudu-sync/retry';
 import { PermanentFailure, reasonOf, RetryLater } from './failures';
 import { messagingMetrics, type MessagingMetrics } from './metrics';
 import type { EventPublisher } from './publisher';
 import { PRODUCT_PARTITION_ASSIGNERS } from './co-partitioned-assigner';
-import { passedOver } from './passed-over';
 import { topicName } from './topology';
 import { withProcessSpan } from './tracing';
 
@@ -83,8 +82,6 @@ export interface BatchEventConsumerSettings {
   maxBatchSize?: number;
   /** Bytes fetched per partition and request (KafkaJS maxBytesPerPartition; default 1 MiB). */
   maxBytesPerPartition?: number;
-  /** The event types the handler wants; others are passed over undecoded (EventConsumerSettings.eventTypes). */
-  eventTypes?: readonly EventType[];
 }
 
 export const HEARTBEAT_EVERY_MS = 3_000;
@@ -114,7 +111,6 @@ export class BatchEventConsumer {
   private readonly maxAttempts: number;
   private readonly backoff: BackoffSettings;
   private readonly maxBatchSize: number;
-  private readonly wanted: ReadonlySet<string> | undefined;
   private stopping = false;
   private joined = false;
   private crashed: string | undefined;
@@ -127,7 +123,6 @@ export class BatchEventConsumer {
     this.maxAttempts = settings.maxAttempts ?? 5;
     this.backoff = settings.backoff ?? { initialMs: 250, maxMs: 30_000 };
     this.maxBatchSize = Math.max(1, settings.maxBatchSize ?? 500);
-    this.wanted = settings.eventTypes ? new Set(settings.eventTypes) : undefined;
     this.metrics = settings.metrics ? messagingMetrics(settings.metrics) : undefined;
     this.groupId = topicName(settings.groupId, settings.namespace);
     this.consumer = settings.kafka.consumer({
@@ -216,10 +211,6 @@ export class BatchEventConsumer {
   ): Promise<boolean> {
     const logger = this.settings.logger.child({ topic, partition });
     const slots: Slot[] = messages.map((message) => {
-      if (passedOver(message.headers, this.wanted) !== undefined) {
-        this.count(topic, 'passed_over');
-        return { state: 'done' };
-      }
       try {
         const event = decodeEvent(message.value);
         const item: BatchItem = {
@@ -325,7 +316,7 @@ export class BatchEventConsumer {
     return failures;
   }
 
-  private count(topic: string, outcome: 'ok' | 'retried' | 'dead_lettered' | 'invalid' | 'passed_over') {
+  private count(topic: string, outcome: 'ok' | 'retried' | 'dead_lettered' | 'invalid') {
     this.metrics?.handled.inc({ topic, group: this.groupId, outcome });
   }
 

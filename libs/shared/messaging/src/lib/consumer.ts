@@ -1,6 +1,6 @@
 import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
 import { context as otelContext } from '@opentelemetry/api';
-import { type Envelope, decodeEvent, type EventType, InvalidEventError } from '@cw-hudu-sync/contracts';
+import { type Envelope, decodeEvent, InvalidEventError } from '@cw-hudu-sync/contracts';
 import type { Logger } from '@cw-hudu-sync/logging';
 import { backoffDelay, type BackoffSettings } from '@cw-hudu-sync/retry';
 import { PermanentFailure, reasonOf, RetryLater } from './failures';
@@ -11,7 +11,6 @@ import { withProcessSpan } from './tracing';
 import { messagingMetrics, type MessagingMetrics } from './metrics';
 import type { Registry } from 'prom-client';
 import { BatchEventConsumer, type BatchEventHandler, HEARTBEAT_EVERY_MS, HeldBack } from './batch-consumer';
-import { passedOver } from './passed-over';
 
 export type { BatchContext, BatchEventHandler, BatchItem } from './batch-consumer';
 
@@ -61,13 +60,6 @@ export interface EventConsumerSettings {
    * one integration is on one partition, so integrations proceed side by side without reordering.
    */
   partitionsConsumedConcurrently?: number;
-  /**
-   * The event types the handler wants. A message whose type header names another type is passed over —
-   * committed with the others, never decoded, validated, traced or handed to the handler — so a service
-   * reading a shared topic pays nothing for the events that are not its own (the matcher reads
-   * configurations and contacts only to let them by). Messages without the header are decoded as usual.
-   */
-  eventTypes?: readonly EventType[];
 }
 
 /**
@@ -97,7 +89,6 @@ export class EventConsumer {
   private readonly metrics: MessagingMetrics | undefined;
   /** Batch mode: the batch consumer this one delegates to. */
   private readonly batch: BatchEventConsumer | undefined;
-  private readonly wanted: ReadonlySet<string> | undefined;
 
   constructor(private readonly settings: EventConsumerSettings) {
     if (Boolean(settings.handler) === Boolean(settings.batchHandler)) {
@@ -107,7 +98,6 @@ export class EventConsumer {
       const { handler: _single, batchHandler, ...common } = settings;
       this.batch = new BatchEventConsumer({ ...common, handler: batchHandler });
     }
-    this.wanted = settings.eventTypes ? new Set(settings.eventTypes) : undefined;
     this.maxAttempts = settings.maxAttempts ?? 5;
     this.backoff = settings.backoff ?? { initialMs: 250, maxMs: 30_000 };
     this.metrics = settings.metrics ? messagingMetrics(settings.metrics) : undefined;
@@ -180,11 +170,6 @@ export class EventConsumer {
     if (this.stopping) return;
     const base = { topic, partition, offset: message.offset };
     const logger = this.settings.logger.child(base);
-    if (passedOver(message.headers, this.wanted) !== undefined) {
-      this.count(topic, 'passed_over');
-      await this.commit(topic, partition, message.offset);
-      return;
-    }
     let event: Envelope;
     try {
       event = decodeEvent(message.value);
@@ -236,7 +221,7 @@ export class EventConsumer {
     }
   }
 
-  private count(topic: string, outcome: 'ok' | 'retried' | 'dead_lettered' | 'invalid' | 'passed_over') {
+  private count(topic: string, outcome: 'ok' | 'retried' | 'dead_lettered' | 'invalid') {
     this.metrics?.handled.inc({ topic, group: this.groupId, outcome });
   }
 
@@ -286,7 +271,7 @@ export class EventConsumer {
  * the other in offset order, each in its own trace; behind a transient failure the rest of that
  * integration's items are held back (EventConsumer.HeldBack) so its events keep their order on retry, while
  * other integrations go on. What it buys over single-message mode: one commit per chunk instead of one per
- * message, and (with `eventTypes`) the other events of a shared topic passed over for nothing.
+ * message (the link service sees a ConfigImported per record and acts on CompanyImported only).
  */
 export function oneByOne(handler: EventHandler): BatchEventHandler {
   return async (items, context) => {

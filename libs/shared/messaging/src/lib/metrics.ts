@@ -16,7 +16,7 @@ export function messagingMetrics(registry: Registry): MessagingMetrics {
   const metrics: MessagingMetrics = {
     handled: new Counter({
       name: 'cwhs_messages_handled_total',
-      help: 'Messages taken off a topic, by outcome (ok, retried, dead_lettered, invalid, passed_over: not a type the consumer wants).',
+      help: 'Messages taken off a topic, by outcome (ok, retried, dead_lettered, invalid).',
       labelNames: ['topic', 'group', 'outcome'],
       registers: [registry],
     }),
