@@ -45,6 +45,7 @@ import {
   reasonOf,
   KeyedQueue,
 } from '@cw-hudu-sync/messaging';
+import { duplicateKeyPositions } from '@cw-hudu-sync/persistence';
 import { type HuduSession, HuduSessions, type SessionSettings } from './hudu-sessions';
 import {
   companyStateId,
@@ -1081,7 +1082,7 @@ export class ImportWork {
           { ordered: false },
         );
       } catch (error) {
-        const duplicates = duplicateIndexes(error);
+        const duplicates = duplicateKeyPositions(error);
         if (!duplicates) throw error;
         for (const i of duplicates) if (chunk[i]) refused.push(chunk[i]);
       }
@@ -1292,22 +1293,6 @@ function isNameTaken(error: unknown): boolean {
 const PARKED_PAGE = 500;
 
 type ParkedPage = Array<ParkedDocument & { _id: Types.ObjectId }>;
-
-/**
- * The positions an unordered insert refused as duplicates, or undefined when anything else failed (then the
- * error stands).
- */
-function duplicateIndexes(error: unknown): number[] | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const raw = (error as { writeErrors?: unknown }).writeErrors;
-  const writeErrors = (Array.isArray(raw) ? raw : raw ? [raw] : []) as Array<{
-    index?: unknown;
-    code?: unknown;
-  }>;
-  if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000 || typeof e.index !== 'number'))
-    return undefined;
-  return writeErrors.map((e) => e.index as number);
-}
 
 /** The server no longer knows the cursor (MongoDB's CursorNotFound, code 43). */
 function isCursorLost(error: unknown): boolean {

@@ -4,6 +4,7 @@ export {
   type DatabaseCommandFact,
   DatabaseUnavailableError,
   describeMongoUrl,
+  duplicateKeyPositions,
   isDuplicateKeyError,
   pingDatabase,
   type DatabaseSettings,

@@ -141,3 +141,19 @@ export async function pingDatabase(connection: Connection, timeoutMs = 2_000): P
 export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
 }
+
+/**
+ * The positions an unordered bulk insert refused as duplicate keys (E11000), or undefined when anything else
+ * failed (then the error stands).
+ */
+export function duplicateKeyPositions(error: unknown): number[] | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const raw = (error as { writeErrors?: unknown }).writeErrors;
+  const writeErrors = (Array.isArray(raw) ? raw : raw ? [raw] : []) as Array<{
+    index?: unknown;
+    code?: unknown;
+  }>;
+  if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000 || typeof e.index !== 'number'))
+    return undefined;
+  return writeErrors.map((e) => e.index as number);
+}

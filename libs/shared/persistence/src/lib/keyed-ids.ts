@@ -1,4 +1,5 @@
 import type { mongo } from 'mongoose';
+import { duplicateKeyPositions } from './database';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
 type Document = mongo.Document;
@@ -25,15 +26,6 @@ export interface KeyedIdMigration {
 }
 
 const PAGE = 500;
-
-function onlyDuplicates(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const raw = (error as { writeErrors?: unknown; code?: unknown }).writeErrors;
-  const writeErrors = (Array.isArray(raw) ? raw : raw ? [raw] : []) as Array<{ code?: unknown }>;
-  return writeErrors.length > 0
-    ? writeErrors.every((e) => e.code === 11000)
-    : (error as { code?: unknown }).code === 11000;
-}
 
 /**
  * Gives every document of `collection` that still has a generated ObjectId `_id` (written by a version
@@ -84,7 +76,7 @@ export async function migrateToKeyedIds(
         await collection.insertMany([...fresh.values()] as unknown as Document[], { ordered: false });
       } catch (error) {
         // Another process migrating at the same moment inserted some copies first: theirs stand.
-        if (!onlyDuplicates(error)) throw error;
+        if (duplicateKeyPositions(error) === undefined) throw error;
       }
       moved += fresh.size;
     }
