@@ -216,9 +216,11 @@ export class ImportWork {
   private readonly blockedCleared = new Set<string>();
   /** Live assets per Hudu company, keyed by integration and company (ids repeat across Hudu instances). */
   private readonly assetIndex = new Map<string, AssetIndex>();
-  /** Flushes of the park in progress (they can nest), and the parked documents they released so far. */
-  private flushes = 0;
-  private readonly releasedInFlush = new Set<string>();
+  /**
+   * Per integration, the flushes of its park in progress (they can nest) and the parked documents they
+   * released so far; forgotten when the outermost one ends, however it ends (a retry starts afresh).
+   */
+  private readonly flushing = new Map<string, { depth: number; released: Set<string> }>();
   /** Asset listings under way, shared by the records of one company imported side by side. */
   private readonly listings = new Map<string, Promise<HuduAsset[]>>();
 
@@ -1129,18 +1131,20 @@ export class ImportWork {
     },
     releasers?: ReadonlyMap<number, { event: Envelope; trace?: Context }>,
   ): Promise<void> {
-    this.flushes += 1;
+    const flushing = this.flushing.get(filter.integrationId) ?? { depth: 0, released: new Set<string>() };
+    this.flushing.set(filter.integrationId, flushing);
+    flushing.depth += 1;
     try {
       for await (const page of this.parkedPages(filter)) {
         // A release can start another (a layout found again flushes its blocked records); what that one
         // released is gone from the park, but this flush's cursor may still hold it: not twice.
-        const fresh = page.filter((doc) => !this.releasedInFlush.has(String(doc._id)));
-        for (const doc of fresh) this.releasedInFlush.add(String(doc._id));
+        const fresh = page.filter((doc) => !flushing.released.has(String(doc._id)));
+        for (const doc of fresh) flushing.released.add(String(doc._id));
         if (fresh.length > 0) await this.releasePage(event, fresh, releasers);
       }
     } finally {
-      this.flushes -= 1;
-      if (this.flushes === 0) this.releasedInFlush.clear();
+      flushing.depth -= 1;
+      if (flushing.depth === 0) this.flushing.delete(filter.integrationId);
     }
   }
 
